@@ -1,0 +1,41 @@
+import { toBytes } from "./base64.ts";
+
+/** Web Crypto, looked up when first needed so that importing the package stays free. */
+function subtle(): SubtleCrypto {
+  return globalThis.crypto.subtle;
+}
+
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = subtle().importKey("raw", toBytes(secret) as BufferSource, { name: "HMAC", hash: "SHA-1" }, false, [
+      "sign",
+    ]);
+    // A process rarely holds more than a few secrets; the bound keeps a leak impossible.
+    if (keys.size >= 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** HMAC-SHA1 of `data` under `secret`, through Web Crypto. */
+export async function hmacSha1(secret: string, data: string | Uint8Array): Promise<Uint8Array> {
+  const signature = await subtle().sign("HMAC", await hmacKey(secret), toBytes(data) as BufferSource);
+  return new Uint8Array(signature);
+}
+
+/** SHA-1 of `data`, through Web Crypto. */
+export async function sha1(data: string | Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().digest("SHA-1", toBytes(data) as BufferSource));
+}
+
+/** Compares two strings in time that depends on their length only. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = toBytes(a);
+  const y = toBytes(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

@@ -1,0 +1,152 @@
+import * as z from "zod/mini";
+import { invalidInput } from "./errors.ts";
+import { check, describeIssues } from "./schema.ts";
+
+/** The services of a Kodo region, each reached through one or more hosts. */
+export type ServiceName = "up" | "io" | "rs" | "rsf" | "api" | "uc";
+
+/** Explicit hosts per service, in order of preference (`"host[:port]"` or a full origin). */
+export type RegionHosts = { readonly [S in ServiceName]?: readonly string[] };
+
+/** One event per HTTP attempt, handed to the client's `logger`. */
+export interface RequestEvent {
+  type: "request";
+  method: string;
+  url: string;
+  attempt: number;
+  status?: number;
+  reqId?: string;
+  durationMs: number;
+  error?: string;
+  willRetry: boolean;
+}
+
+/** Receives diagnostics; the library itself never writes to the console. */
+export type Logger = (event: RequestEvent) => void;
+
+/** How failed requests that are safe to repeat are retried. */
+export interface RetryOptions {
+  /** Further attempts after the first, across hosts (3 by default; 0 turns retries off). */
+  retries: number;
+  /** The first backoff delay, doubled after each attempt, with full jitter (200 ms by default). */
+  baseDelayMs: number;
+  /** The longest delay between two attempts, Retry-After included (10 s by default). */
+  maxDelayMs: number;
+}
+
+/** The options of {@link createClient}. */
+export interface ClientOptions {
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  /** A region id (`"z0"`, `"z1"`, `"cn-east-2"` …) or explicit hosts; discovered when absent. */
+  region?: string | RegionHosts | undefined;
+  /** The config service used to discover hosts (`https://uc.qiniuapi.com` by default). */
+  ucHost?: string | undefined;
+  /** The download domain of `get` and `downloadUrl`; found through the bucket's domains if absent. */
+  domain?: string | undefined;
+  /** Use https for hosts given without a scheme (true by default). */
+  useHttps?: boolean | undefined;
+  /** The fetch to use; `globalThis.fetch` at call time when absent. */
+  fetch?: typeof fetch | undefined;
+  /** The limit of one HTTP attempt, in milliseconds (30 s by default). */
+  timeoutMs?: number | undefined;
+  /** Retry settings, or `false` for none. */
+  retry?: Partial<RetryOptions> | false | undefined;
+  logger?: Logger | undefined;
+}
+
+/** The frozen context every operation takes as its first argument. */
+export interface Client {
+  readonly accessKey: string;
+  /** Not enumerable, so that logging a client does not print it. */
+  readonly secretKey: string;
+  readonly bucket: string;
+  readonly region: string | RegionHosts | undefined;
+  readonly ucHost: string;
+  readonly domain: string | undefined;
+  readonly useHttps: boolean;
+  readonly fetch: typeof fetch | undefined;
+  readonly timeoutMs: number;
+  readonly retry: Readonly<RetryOptions>;
+  readonly logger: Logger | undefined;
+}
+
+const hostList = z.optional(z.array(z.string().check(z.minLength(1))));
+const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function");
+
+const optionsSchema = z.object({
+  accessKey: z.string().check(z.minLength(1), z.regex(/^[^:\s]+$/, "must not hold ':' or spaces")),
+  secretKey: z.string().check(z.minLength(1)),
+  bucket: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,63}$/, "is not a valid bucket name")),
+  region: z.optional(
+    z.union([
+      z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, "is not a region id")),
+      z.object({ up: hostList, io: hostList, rs: hostList, rsf: hostList, api: hostList, uc: hostList }),
+    ]),
+  ),
+  ucHost: z.optional(z.string().check(z.minLength(1))),
+  domain: z.optional(z.string().check(z.minLength(1))),
+  useHttps: z.optional(z.boolean()),
+  fetch: z.optional(fn),
+  timeoutMs: z.optional(z.number().check(z.positive(), z.maximum(24 * 3600 * 1000))),
+  retry: z.optional(
+    z.union([
+      z.literal(false),
+      z.object({
+        retries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
+        baseDelayMs: z.optional(z.number().check(z.minimum(0))),
+        maxDelayMs: z.optional(z.number().check(z.minimum(0))),
+      }),
+    ]),
+  ),
+  logger: z.optional(fn),
+});
+
+/** The retry settings used when a client gives none. */
+export const defaultRetry: Readonly<RetryOptions> = Object.freeze({
+  retries: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 10_000,
+});
+
+/**
+ * Creates the context every operation takes: credentials, bucket and transport settings, checked
+ * once and frozen. Bad options are a programmer's error, so this one throws (`invalid_input`).
+ *
+ * @param options - Credentials, bucket and optional settings.
+ * @returns A frozen {@link Client}.
+ * @example
+ * const client = createClient({ accessKey, secretKey, bucket: "photos", region: "z0" });
+ * const result = await stat(client, "cat.jpg");
+ */
+export function createClient(options: ClientOptions): Client {
+  const checked = check(optionsSchema, options);
+  if (!checked.ok) {
+    throw invalidInput(`createClient: ${describeIssues(checked.issues)}`, checked.issues);
+  }
+  const o = checked.value;
+  const useHttps = o.useHttps ?? true;
+  const retry = o.retry === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...o.retry };
+
+  const client = {
+    accessKey: o.accessKey,
+    bucket: o.bucket,
+    region: o.region,
+    ucHost: toOrigin(o.ucHost ?? "uc.qiniuapi.com", useHttps),
+    domain: o.domain,
+    useHttps,
+    fetch: o.fetch as typeof fetch | undefined,
+    timeoutMs: o.timeoutMs ?? 30_000,
+    retry: Object.freeze(retry),
+    logger: o.logger as Logger | undefined,
+  };
+  Object.defineProperty(client, "secretKey", { value: o.secretKey, enumerable: false });
+  return Object.freeze(client) as Client;
+}
+
+/** Turns `"host[:port]"` or a URL into an origin, choosing the scheme when none is given. */
+export function toOrigin(host: string, useHttps: boolean): string {
+  const withScheme = /^https?:\/\//i.test(host) ? host : `${useHttps ? "https" : "http"}://${host}`;
+  return withScheme.replace(/\/+$/, "");
+}
