@@ -1,0 +1,26 @@
+import { invalidInput } from "../errors.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Reads one chunk of a body as bytes: any typed array or `DataView` (a Node `Buffer` included),
+ * an `ArrayBuffer`, or a string as UTF-8, which a Node `Readable` with an encoding yields.
+ *
+ * @param value - The chunk as the source gave it.
+ * @returns A view of the same bytes, without copying when it is binary.
+ */
+export function toChunk(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) {
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof value === "string") return encoder.encode(value);
+  throw invalidInput(`etag: a body chunk must be bytes, not ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "an object";
+  return typeof value;
+}
