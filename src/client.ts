@@ -43,9 +43,12 @@ export interface ClientOptions {
   region?: string | RegionHosts | undefined;
   /** The config service used to discover hosts (`https://uc.qiniuapi.com` by default). */
   ucHost?: string | undefined;
-  /** The download domain of `get` and `downloadUrl`; found through the bucket's domains if absent. */
+  /** The download domain of `get` and `downloadUrl`; the bucket's first domain if absent. */
   domain?: string | undefined;
-  /** Use https for hosts given without a scheme (true by default). */
+  /**
+   * Use https for hosts given without a scheme: true by default, false when `ucHost` is an
+   * `http://` URL (an emulator, say).
+   */
   useHttps?: boolean | undefined;
   /** The fetch to use; `globalThis.fetch` at call time when absent. */
   fetch?: typeof fetch | undefined;
@@ -82,7 +85,14 @@ const optionsSchema = z.object({
   region: z.optional(
     z.union([
       z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, "is not a region id")),
-      z.object({ up: hostList, io: hostList, rs: hostList, rsf: hostList, api: hostList, uc: hostList }),
+      z.object({
+        up: hostList,
+        io: hostList,
+        rs: hostList,
+        rsf: hostList,
+        api: hostList,
+        uc: hostList,
+      }),
     ]),
   ),
   ucHost: z.optional(z.string().check(z.minLength(1))),
@@ -126,8 +136,9 @@ export function createClient(options: ClientOptions): Client {
     throw invalidInput(`createClient: ${describeIssues(checked.issues)}`, checked.issues);
   }
   const o = checked.value;
-  const useHttps = o.useHttps ?? true;
-  const retry = o.retry === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...o.retry };
+  const useHttps = o.useHttps ?? !/^http:\/\//i.test(o.ucHost ?? "");
+  const retry =
+    o.retry === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...o.retry };
 
   const client = {
     accessKey: o.accessKey,

@@ -20,7 +20,8 @@ export type KodoErrorCode =
   | "timeout"
   | "aborted"
   | "invalid_input"
-  | "invalid_response";
+  | "invalid_response"
+  | "source_error";
 
 /** One problem found while checking input or a response body against its schema. */
 export interface KodoIssue {
@@ -71,7 +72,7 @@ export class KodoError extends Error {
 }
 
 /**
- * Tells whether a value is a {@link KodoError}, also when it comes from another copy of the package.
+ * Tells whether a value is a {@link KodoError}, also one from another copy of the package.
  *
  * @param value - Anything, usually a caught value or `result.error`.
  * @returns `true` when `value` is a KodoError.
@@ -81,7 +82,9 @@ export class KodoError extends Error {
 export function isKodoError(value: unknown): value is KodoError {
   return (
     value instanceof KodoError ||
-    (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true)
+    (typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[brand] === true)
   );
 }
 
@@ -94,6 +97,7 @@ const codesByStatus: Readonly<Record<number, KodoErrorCode>> = {
   400: "bad_request",
   401: "unauthorized",
   403: "forbidden",
+  404: "not_found",
   406: "checksum_mismatch",
   413: "too_large",
   573: "rate_limited",

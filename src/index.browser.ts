@@ -1,0 +1,2 @@
+export * from "./core.ts";
+export { type PutFileOptions, putFile } from "./upload/putFile.unsupported.ts";

@@ -1,0 +1,3 @@
+export * from "./core.ts";
+export { createFileResumeStore } from "./upload/fileResumeStore.ts";
+export { type PutFileOptions, putFile } from "./upload/putFile.ts";

@@ -1,0 +1,165 @@
+import { invalidInput } from "../errors.ts";
+import { fail, ok, type Result } from "../result.ts";
+
+/**
+ * What an upload can send: bytes, text (as UTF-8), a `Blob` or `File`, a Web `ReadableStream`,
+ * or any async iterable of byte chunks (a Node `Readable` is one).
+ */
+export type UploadBody =
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | string
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** Bytes read from the start of a body, the rest read in pieces of a chosen size. */
+export interface ByteSource {
+  /** The total size, when it is known before reading. */
+  readonly size: number | undefined;
+  /**
+   * Reads the next `length` bytes: fewer only at the end, an empty array after it. Reading into
+   * fresh memory each time lets several pieces be in flight at once.
+   */
+  read(length: number): Promise<Uint8Array>;
+  /** Reads `length` bytes at `offset` without reading what lies before, when the source can. */
+  readAt?: ((offset: number, length: number) => Promise<Uint8Array>) | undefined;
+  /** Lets go of the source (a stream is cancelled, a file closed). */
+  close(): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Wraps an upload body as a {@link ByteSource}.
+ *
+ * @returns The source, or `invalid_input` when the body is of no kind an upload can send.
+ */
+export function byteSource(body: UploadBody, size?: number): Result<ByteSource> {
+  if (typeof body === "string") return ok(bytesSource(encoder.encode(body)));
+  if (body instanceof Uint8Array) return ok(bytesSource(body));
+  if (body instanceof ArrayBuffer) return ok(bytesSource(new Uint8Array(body)));
+  if (ArrayBuffer.isView(body)) {
+    return ok(bytesSource(new Uint8Array(body.buffer, body.byteOffset, body.byteLength)));
+  }
+  if (typeof Blob !== "undefined" && body instanceof Blob) return ok(blobSource(body));
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) {
+    return ok(chunkSource(readerChunks(body), size));
+  }
+  if (typeof body === "object" && body !== null && Symbol.asyncIterator in body) {
+    return ok(chunkSource(body[Symbol.asyncIterator](), size));
+  }
+  return fail(
+    invalidInput("body: expected bytes, a string, a Blob, a stream or an async iterable"),
+  );
+}
+
+function bytesSource(bytes: Uint8Array): ByteSource {
+  let position = 0;
+  return {
+    size: bytes.length,
+    read: async (length) => {
+      const piece = bytes.subarray(position, Math.min(bytes.length, position + length));
+      position += piece.length;
+      return piece;
+    },
+    readAt: async (offset, length) =>
+      bytes.subarray(offset, Math.min(bytes.length, offset + length)),
+    close: async () => undefined,
+  };
+}
+
+function blobSource(blob: Blob): ByteSource {
+  let position = 0;
+  const readAt = async (offset: number, length: number) =>
+    new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + length)).arrayBuffer());
+  return {
+    size: blob.size,
+    read: async (length) => {
+      const piece = await readAt(position, length);
+      position += piece.length;
+      return piece;
+    },
+    readAt,
+    close: async () => undefined,
+  };
+}
+
+async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
+  }
+}
+
+function asBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === "string") return encoder.encode(chunk);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk))
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw invalidInput("body: a chunk of the stream is not bytes");
+}
+
+/** A sequential source over chunks of any size, copied into pieces of the size asked for. */
+function chunkSource(chunks: AsyncIterator<unknown>, size: number | undefined): ByteSource {
+  let pending: Uint8Array = new Uint8Array(0);
+  let done = false;
+  return {
+    size,
+    read: async (length) => {
+      const piece = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        if (pending.length === 0) {
+          if (done) break;
+          const next = await chunks.next();
+          if (next.done === true) {
+            done = true;
+            break;
+          }
+          pending = asBytes(next.value);
+          continue;
+        }
+        const take = Math.min(pending.length, length - filled);
+        piece.set(pending.subarray(0, take), filled);
+        pending = pending.subarray(take);
+        filled += take;
+      }
+      return filled === length ? piece : piece.subarray(0, filled);
+    },
+    close: async () => {
+      done = true;
+      await chunks.return?.().catch(() => undefined);
+    },
+  };
+}
+
+/** A sequential source that first gives `prefix`, bytes already read from `rest`. */
+export function prependBytes(prefix: Uint8Array, rest: ByteSource): ByteSource {
+  let pending = prefix;
+  return {
+    size: rest.size,
+    read: async (length) => {
+      if (pending.length >= length) {
+        const piece = pending.subarray(0, length);
+        pending = pending.subarray(length);
+        return piece;
+      }
+      const more = await rest.read(length - pending.length);
+      const piece = new Uint8Array(pending.length + more.length);
+      piece.set(pending);
+      piece.set(more, pending.length);
+      pending = new Uint8Array(0);
+      return piece;
+    },
+    close: () => rest.close(),
+  };
+}

@@ -1,0 +1,55 @@
+/** The size of the slices a part is streamed in, so that progress moves in small steps. */
+const slice = 64 * 1024;
+
+let streamsSupported: boolean | undefined;
+
+/**
+ * Whether fetch can send a stream as a request body here. Browsers are left out: they send one
+ * only over HTTP/2, which a page cannot tell in advance. Probed once.
+ */
+function canStreamRequests(): boolean {
+  if (streamsSupported !== undefined) return streamsSupported;
+  const inBrowser = typeof (globalThis as { document?: unknown }).document !== "undefined";
+  let duplexRead = false;
+  try {
+    const probe = new Request("http://localhost/", {
+      method: "POST",
+      body: new ReadableStream(),
+      get duplex() {
+        duplexRead = true;
+        return "half";
+      },
+    } as RequestInit);
+    streamsSupported = !inBrowser && duplexRead && !probe.headers.has("Content-Type");
+  } catch {
+    streamsSupported = false;
+  }
+  return streamsSupported;
+}
+
+/**
+ * The body of a part: a stream of 64 KiB slices that reports each slice as fetch takes it, where
+ * streams can be sent; else the bytes themselves, reported whole once sent.
+ *
+ * @returns The body, and whether it reports its own progress.
+ */
+export function progressBody(
+  bytes: Uint8Array,
+  onSent: (bytesSoFar: number) => void,
+): { body: Uint8Array | ReadableStream<Uint8Array>; streamed: boolean } {
+  if (bytes.length <= slice || !canStreamRequests()) return { body: bytes, streamed: false };
+  let offset = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(bytes.length, offset + slice);
+      controller.enqueue(bytes.slice(offset, end));
+      offset = end;
+      onSent(offset);
+    },
+  });
+  return { body, streamed: true };
+}
