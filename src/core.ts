@@ -17,12 +17,14 @@ export {
   verifyCallback,
 } from "./auth/verifyCallback.ts";
 export { type SignedRequest, verifyCallbackSignature } from "./auth/verifyCallbackSignature.ts";
+export { type CreateBucketOptions, createBucket } from "./buckets/createBucket.ts";
 export { type DropData, type DropOptions, drop } from "./buckets/drop.ts";
 export {
   type BucketInfoData,
   type GetBucketInfoOptions,
   getBucketInfo,
 } from "./buckets/getBucketInfo.ts";
+export { type ListBucketsOptions, listBuckets } from "./buckets/listBuckets.ts";
 export { type ListDomainsOptions, listDomains } from "./buckets/listDomains.ts";
 export { type PublishOptions, publish } from "./buckets/publish.ts";
 export { type UnpublishOptions, unpublish } from "./buckets/unpublish.ts";
@@ -55,22 +57,33 @@ export type { EtagBody, EtagOptions } from "./etag/types.ts";
 export { type BatchItemData, type BatchOptions, batch } from "./objects/batch.ts";
 export {
   type BatchOp,
+  changeMetadataOp,
   changeMimeOp,
   changeStatusOp,
   changeTypeOp,
   copyOp,
   deleteAfterDaysOp,
+  type MetadataChange,
+  type MetadataCondition,
   moveOp,
   type OpTarget,
   removeOp,
+  type ServedHeaders,
   statOp,
   type TransferTarget,
 } from "./objects/batchOps.ts";
+export { type ChangeMetadataOptions, changeMetadata } from "./objects/changeMetadata.ts";
+export { type ChangeMimeOptions, changeMime } from "./objects/changeMime.ts";
+export { type ChangeStatusOptions, changeStatus } from "./objects/changeStatus.ts";
+export { type ChangeTypeOptions, changeType } from "./objects/changeType.ts";
+export { type CopyOptions, copy } from "./objects/copy.ts";
+export { type DeleteAfterDaysOptions, deleteAfterDays } from "./objects/deleteAfterDays.ts";
 export {
   type DownloadUrlData,
   type DownloadUrlOptions,
   downloadUrl,
 } from "./objects/downloadUrl.ts";
+export { type FetchUrlData, type FetchUrlOptions, fetchUrl } from "./objects/fetchUrl.ts";
 export { type GetData, type GetOptions, get } from "./objects/get.ts";
 export { getIfNotModified } from "./objects/getIfNotModified.ts";
 export { type ListEntry, list } from "./objects/list.ts";
@@ -80,7 +93,16 @@ export {
   type ListPageData,
   listPage,
 } from "./objects/listPage.ts";
+export { type MoveOptions, move } from "./objects/move.ts";
+export { type PrefetchOptions, prefetch } from "./objects/prefetch.ts";
 export { type RemoveOptions, remove } from "./objects/remove.ts";
+export {
+  type RemoveByPrefixData,
+  type RemoveByPrefixOptions,
+  type RemoveByPrefixProgress,
+  type RemoveFailure,
+  removeByPrefix,
+} from "./objects/removeByPrefix.ts";
 export { type StatData, type StatOptions, stat } from "./objects/stat.ts";
 export type { Result } from "./result.ts";
 
@@ -97,3 +119,4 @@ export type {
   UploadOptions,
   UploadProgress,
 } from "./upload/uploadTypes.ts";
+export { type UploadWithTokenOptions, uploadWithToken } from "./upload/uploadWithToken.ts";

@@ -115,7 +115,9 @@ export async function attempt<T>(plan: AttemptPlan<T>): Promise<AttemptOutcome<T
     let response: Response;
     try {
       const init = { ...plan.init, signal: controller.signal };
-      const sending = Promise.resolve().then(() => plan.fetch(plan.url, init));
+      // Called on its own, not as a method of the plan: a browser's fetch needs its global.
+      const fetchFn = plan.fetch;
+      const sending = Promise.resolve().then(() => fetchFn(plan.url, init));
       response = await untilAborted(sending, controller.signal, discardBody);
     } catch (error) {
       return failed(plan, error, timedOut, !timedOut && neverSent(error));

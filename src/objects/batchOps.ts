@@ -101,6 +101,128 @@ export function changeMimeOp(key: string, mimeType: string, target?: OpTarget): 
   return op("chgm", key, target, true, () => `/mime/${urlsafeBase64Encode(mimeType)}`, problem);
 }
 
+/** Download headers an object can be served with, set by {@link changeMetadataOp}. */
+export interface ServedHeaders {
+  "Cache-Control"?: string | undefined;
+  "Content-Type"?: string | undefined;
+  "Content-Disposition"?: string | undefined;
+  "Content-Encoding"?: string | undefined;
+  "Content-Language"?: string | undefined;
+  Expires?: string | undefined;
+  "Last-Modified"?: string | undefined;
+  [header: string]: string | undefined;
+}
+
+/** What {@link changeMetadataOp} changes, and the state the object must be in for it. */
+export interface MetadataChange {
+  /** `x-qn-meta-*` metadata to set, names with or without the prefix. */
+  metadata?: Record<string, string> | undefined;
+  /** Headers a download answers with instead of the stored ones (`x-qn-meta-!<Header>`). */
+  headers?: ServedHeaders | undefined;
+  /** Change only while the object still has these attributes (otherwise 412). */
+  condition?: MetadataCondition | undefined;
+}
+
+/** Attributes an object must still have for a change to apply. */
+export interface MetadataCondition {
+  hash?: string | undefined;
+  mimeType?: string | undefined;
+  fsize?: number | undefined;
+  putTime?: number | undefined;
+}
+
+const metaPrefix = "x-qn-meta-";
+
+/** The fields of a map, or why it is not a map. */
+function fieldsOf(fields: unknown, name: string): Array<[string, unknown]> | KodoError {
+  if (fields === undefined) return [];
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
+    return invalidInput(`change.${name}: expected an object of strings`);
+  }
+  return Object.entries(fields).filter(([, value]) => value !== undefined);
+}
+
+/** The `name/value` path segments of a metadata change, or why it cannot be sent. */
+function metadataTail(change: MetadataChange): { tail: string } | { problem: KodoError } {
+  if (typeof change !== "object" || change === null) {
+    return { problem: invalidInput("change: expected { metadata?, headers?, condition? }") };
+  }
+  const metadata = fieldsOf(change.metadata, "metadata");
+  if (!Array.isArray(metadata)) return { problem: metadata };
+  const headers = fieldsOf(change.headers, "headers");
+  if (!Array.isArray(headers)) return { problem: headers };
+  if (metadata.length + headers.length === 0) {
+    return { problem: invalidInput("change: expected at least one metadata field or header") };
+  }
+
+  // Metadata names go without their prefix; a served header is a name that starts with `!`.
+  const pairs: Array<[string, unknown]> = [
+    ...metadata.map(([name, value]): [string, unknown] => [
+      name.startsWith(metaPrefix) ? name.slice(metaPrefix.length) : name,
+      value,
+    ]),
+    ...headers.map(([name, value]): [string, unknown] => [`!${name}`, value]),
+  ];
+  let tail = "";
+  for (const [name, value] of pairs) {
+    if (!/^(![A-Za-z0-9-]{1,64}|[A-Za-z0-9_.-]{1,64})$/.test(name)) {
+      return { problem: invalidInput(`change: "${name}" is not a valid field name`) };
+    }
+    if (
+      typeof value !== "string" ||
+      value === "" ||
+      !value.isWellFormed() ||
+      /[\r\n]/.test(value)
+    ) {
+      return { problem: invalidInput(`change: "${name}" needs a non-empty one-line string`) };
+    }
+    tail += `/${metaPrefix}${name}/${urlsafeBase64Encode(value)}`;
+  }
+
+  const condition = conditionText(change.condition);
+  if (typeof condition !== "string") return condition;
+  return { tail: condition === "" ? tail : `${tail}/cond/${urlsafeBase64Encode(condition)}` };
+}
+
+/** `hash=…&mime=…&fsize=…&putTime=…`, as the service reads a condition. */
+function conditionText(condition: MetadataCondition | undefined): string | { problem: KodoError } {
+  if (condition === undefined) return "";
+  const bad = () => ({
+    problem: invalidInput("change.condition: expected { hash?, mimeType?, fsize?, putTime? }"),
+  });
+  if (typeof condition !== "object" || condition === null) return bad();
+  const { hash, mimeType, fsize, putTime } = condition;
+  const parts: string[] = [];
+  for (const [name, value] of [
+    ["hash", hash],
+    ["mime", mimeType],
+  ] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== "string" || value === "" || value.includes("&")) return bad();
+    parts.push(`${name}=${value}`);
+  }
+  for (const [name, value] of [
+    ["fsize", fsize],
+    ["putTime", putTime],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value < 0) return bad();
+    parts.push(`${name}=${value}`);
+  }
+  return parts.join("&");
+}
+
+/**
+ * A batch op that sets metadata of `key` and the headers it is served with (`chgm`).
+ * @example changeMetadataOp("a.css", { headers: { "Cache-Control": "max-age=3600" } })
+ */
+export function changeMetadataOp(key: string, change: MetadataChange, target?: OpTarget): BatchOp {
+  const built = metadataTail(change);
+  const problem = "problem" in built ? built.problem : undefined;
+  const tail = "tail" in built ? built.tail : "";
+  return op("chgm", key, target, true, () => tail, problem);
+}
+
 /** A batch op that changes the storage class of `key` (0 to 4). @example changeTypeOp("a", 1) */
 export function changeTypeOp(key: string, type: number, target?: OpTarget): BatchOp {
   const problem =
