@@ -1,0 +1,9 @@
+export { startEmulator } from "./server.ts";
+export type {
+  BucketOption,
+  Emulator,
+  EmulatorOptions,
+  FaultRule,
+  RecordedRequest,
+  RouteStats,
+} from "./types.ts";

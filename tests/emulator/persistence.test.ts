@@ -1,0 +1,187 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import qiniu from "qiniu";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator } from "../../src/emulator/index.ts";
+import { etag } from "../../src/etag/etag.ts";
+import { type OfficialSdk, officialSdk, testBytes } from "../conformance/officialSdk.ts";
+import { b64, formUpload, manage, token } from "./helpers.ts";
+
+const MiB = 1024 * 1024;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kit-data-"));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function bytesOf(url: string): Promise<Buffer> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** Compares bytes cheaply (a deep equality of megabytes is slow). */
+function same(actual: Uint8Array, expected: Uint8Array): boolean {
+  return Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected);
+}
+
+describe("a data directory", () => {
+  it("serves every object, byte for byte, after a restart", async () => {
+    const dataDir = join(dir, "restart");
+    const keys = { accessKey: "persist-ak", secretKey: "persist-sk" };
+    const sdk: OfficialSdk = await officialSdk({ dataDir, buckets: ["keep"], ...keys });
+    const small = testBytes(1000, 1);
+    const v1 = testBytes(9 * MiB + 5, 2);
+    const v2 = testBytes(6 * MiB, 3);
+
+    // Objects from each upload API, then changes of every kind.
+    await sdk.form.put(sdk.token({ scope: "keep" }), "small.bin", Buffer.from(small), null);
+    const v1Extra = qiniu.resume_up.PutExtra.create();
+    v1Extra.version = "v1";
+    await sdk.resume.putStream(
+      sdk.token({ scope: "keep" }),
+      "v1.bin",
+      Readable.from([Buffer.from(v1)]),
+      v1.length,
+      v1Extra,
+    );
+    const v2Extra = qiniu.resume_up.PutExtra.create();
+    v2Extra.version = "v2";
+    v2Extra.partSize = 5 * MiB;
+    await sdk.resume.putStream(
+      sdk.token({ scope: "keep" }),
+      "v2.bin",
+      Readable.from([Buffer.from(v2)]),
+      v2.length,
+      v2Extra,
+    );
+    await sdk.form.put(sdk.token({ scope: "keep" }), "gone.bin", Buffer.from("bye"), null);
+    await sdk.buckets.delete("keep", "gone.bin");
+    await sdk.buckets.copy("keep", "small.bin", "keep", "copy.bin", null);
+    await sdk.buckets.move("keep", "copy.bin", "keep", "moved.bin", null);
+    await sdk.buckets.changeMime("keep", "small.bin", "application/x-kept");
+    await sdk.buckets.createBucket("keep-new", { regionId: "z0" });
+    const domain = JSON.stringify({ source: { sourceQiniuBucket: "keep" } });
+    const alias = `/domain/${encodeURIComponent(`${sdk.emulator.hosts[0]}/keep-alias`)}`;
+    await manage(sdk.emulator, alias, { body: domain, contentType: "application/json" });
+    await sdk.emulator.stop();
+
+    // A new process would see the same: a new emulator on the same directory.
+    const again = await startEmulator({ dataDir, ...keys });
+    try {
+      const base = `${again.url}/keep`;
+      expect(same(await bytesOf(`${base}/small.bin`), small)).toBe(true);
+      expect(same(await bytesOf(`${base}/v1.bin`), v1)).toBe(true);
+      expect(same(await bytesOf(`${base}/v2.bin`), v2)).toBe(true);
+      expect(same(await bytesOf(`${base}/moved.bin`), small)).toBe(true);
+      expect(same(await bytesOf(`${again.url}/keep-alias/v1.bin`), v1)).toBe(true);
+      expect((await fetch(`${base}/gone.bin`)).status).toBe(404);
+      expect((await fetch(`${base}/copy.bin`)).status).toBe(404);
+      const stat = await manage(again, `/stat/${b64("keep:small.bin")}`, { method: "GET" });
+      expect(stat.json).toMatchObject({ mimeType: "application/x-kept", hash: await etag(small) });
+      const buckets = await manage(again, "/buckets", { method: "GET" });
+      expect(buckets.json).toEqual(["keep", "keep-new"]);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it("clears what a crash leaves behind: temporary files and blobs no object names", async () => {
+    const dataDir = join(dir, "debris");
+    const first = await startEmulator({ dataDir, buckets: ["debris"] });
+    const upload = await token(first, { scope: "debris" });
+    await formUpload(first, { token: upload, key: "a.txt" }, { bytes: "intact" });
+    await first.stop();
+
+    await writeFile(join(dataDir, "tmp", "half-written"), "partial");
+    await writeFile(join(dataDir, "blobs", "00000000-0000-0000-0000-000000000000"), "orphan");
+    await mkdir(join(dataDir, "objects", "dropped-bucket"), { recursive: true });
+    await writeFile(join(dataDir, "objects", "debris", "broken.json"), "{not json");
+
+    const second = await startEmulator({ dataDir });
+    try {
+      expect(await (await fetch(`${second.url}/debris/a.txt`)).text()).toBe("intact");
+      expect(await readdir(join(dataDir, "tmp"))).toEqual([]);
+      expect(await readdir(join(dataDir, "blobs"))).toHaveLength(1);
+      expect(await readdir(join(dataDir, "objects"))).toEqual(["debris"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("loses no acknowledged upload and keeps no half object when killed", async () => {
+    const dataDir = join(dir, "crash");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "tests/emulator/fixtures/childEmulator.ts", dataDir],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const url = await firstLine(child).then((line) => JSON.parse(line).url as string);
+    const keys = { accessKey: "crash-ak", secretKey: "crash-sk" };
+    const upload = await token(keys, { scope: "crash" });
+
+    // Upload in a loop until the child dies; remember what was acknowledged.
+    const acknowledged = new Map<string, Uint8Array>();
+    const writers = Array.from({ length: 4 }, async (_, writer) => {
+      for (let i = 0; ; i++) {
+        const key = `w${writer}/${i}`;
+        const bytes = testBytes(50_000 + i * 997, writer * 1000 + i + 1);
+        const form = new FormData();
+        form.append("token", upload);
+        form.append("key", key);
+        form.append("file", new Blob([bytes]), key);
+        try {
+          const response = await fetch(`${url}/`, { method: "POST", body: form });
+          if (response.status === 200) acknowledged.set(key, bytes);
+        } catch {
+          return;
+        }
+      }
+    });
+    await waitUntil(() => acknowledged.size >= 20);
+    child.kill("SIGKILL");
+    await Promise.all(writers);
+
+    const after = await startEmulator({ dataDir, ...keys });
+    try {
+      for (const [key, bytes] of acknowledged) {
+        expect(same(await bytesOf(`${after.url}/crash/${key}`), bytes)).toBe(true);
+      }
+      const listed = await manage(after, "/list?bucket=crash", { keys });
+      for (const item of listed.json.items as Array<{ key: string; hash: string }>) {
+        const bytes = await bytesOf(`${after.url}/crash/${item.key}`);
+        expect(await etag(bytes)).toBe(item.hash);
+      }
+      expect(listed.json.items.length).toBeGreaterThanOrEqual(acknowledged.size);
+    } finally {
+      await after.stop();
+    }
+  });
+});
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout!.on("data", (chunk) => {
+      text += chunk;
+      const end = text.indexOf("\n");
+      if (end >= 0) resolve(text.slice(0, end));
+    });
+    child.on("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
+  });
+}
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !condition(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error("timed out");
+}
