@@ -10,7 +10,7 @@ export type EtagBody =
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array>;
 
-/** Options of {@link etag}, {@link etagV2} and {@link etagDigest}. */
+/** Options of {@link etag} and {@link etagV2}. */
 export interface EtagOptions {
   /** Stops the computation; the promise then rejects with an `aborted` KodoError. */
   signal?: AbortSignal | undefined;

@@ -32,7 +32,7 @@ export async function startTestKodo(options: EmulatorOptions = {}): Promise<Test
 }
 
 /** Deterministic bytes of a given size. */
-export function patternBytes(size: number, seed = 1): Uint8Array {
+export function patternBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < size; i++) {

@@ -1,0 +1,67 @@
+import { createReadStream } from "node:fs";
+import { isKodoError, KodoError } from "../errors.ts";
+import { etag } from "../etag/etag.ts";
+import { commonHelp, commonOptions, expectPositionals, parseCommand } from "./args.ts";
+import { checkLocalFile } from "./localFile.ts";
+import { exitCodeHelp, exitCodes, printJson, reportFailure, runCommand } from "./output.ts";
+
+const help = `Usage: qiniu-kit etag <file> [options]
+
+Computes Qiniu's etag of a local file, the "hash" the service gives the object once uploaded
+whole or in 4 MiB parts: compare it with \`qiniu-kit stat\` to tell whether a file is already
+there. <file> may be - to read standard input. No credentials are needed.
+
+Options:
+${commonHelp}
+
+${exitCodeHelp}
+
+Examples:
+  qiniu-kit etag ./cat.jpg
+  qiniu-kit etag ./cat.jpg --json`;
+
+/**
+ * Runs `qiniu-kit etag <file>`: prints the etag of a file, read as a stream.
+ *
+ * @param args - The arguments after `etag`.
+ * @returns The exit code; 3 when there is no such file.
+ * @example
+ * process.exitCode = await runEtag(["./cat.jpg"]);
+ */
+export function runEtag(args: string[]): Promise<number> {
+  return runCommand("etag", help, async () => {
+    const { values, positionals } = parseCommand(args, commonOptions);
+    if (values.help) return "help";
+    expectPositionals(positionals, 1, 1, "<file>");
+    const file = positionals[0] ?? "";
+    const json = values.json === true;
+
+    if (file !== "-") {
+      const problem = await checkLocalFile(file);
+      if (problem !== undefined) return reportFailure("etag", problem, json);
+    }
+
+    // Count the bytes while they are hashed: standard input has no size to ask for.
+    let size = 0;
+    const source = file === "-" ? process.stdin : createReadStream(file);
+    const counted = async function* () {
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        yield chunk;
+      }
+    };
+    let hash: string;
+    try {
+      hash = await etag(counted());
+    } catch (cause) {
+      const error = isKodoError(cause)
+        ? cause
+        : new KodoError({ code: "source_error", message: `reading ${file} failed`, cause });
+      return reportFailure("etag", error, json);
+    }
+
+    if (json) printJson({ file, etag: hash, size });
+    else console.log(`${hash}  ${file}`);
+    return exitCodes.ok;
+  });
+}
