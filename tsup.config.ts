@@ -1,20 +1,80 @@
-import { defineConfig } from "tsup";
+import { rmSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import type { Plugin } from "esbuild";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    "index.browser": "src/index.browser.ts",
-    "compat/index": "src/compat/index.ts",
-    "emulator/index": "src/emulator/index.ts",
-    "cli/main": "src/cli/main.ts",
+// The builds below write to the same directory at the same time, so it is emptied here, once.
+rmSync("dist", { recursive: true, force: true });
+
+/**
+ * Keeps one output module per source module: every file is an entry, and its relative imports
+ * stay imports (`./x.ts` becomes `./x.js`). With `"sideEffects": false`, a bundler then drops
+ * whole modules it does not need.
+ */
+const preserveModules: Plugin = {
+  name: "preserve-modules",
+  setup(build) {
+    build.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+      if (args.kind === "entry-point") return undefined;
+      return { path: args.path.replace(/\.ts$/, ".js"), external: true };
+    });
   },
+};
+
+/** Makes the compat entry import the package's public entry instead of holding a copy of it. */
+const overPublicApi: Plugin = {
+  name: "over-public-api",
+  setup(build) {
+    build.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+      if (args.kind === "entry-point") return undefined;
+      const target = relative("src/compat", resolve(dirname(args.importer), args.path));
+      return target.startsWith("..") ? { path: "qiniu-kit", external: true } : undefined;
+    });
+  },
+};
+
+const common: Options = {
   format: ["esm"],
   platform: "neutral",
   target: "es2022",
-  dts: { entry: ["src/index.ts", "src/compat/index.ts", "src/emulator/index.ts"] },
-  splitting: true,
-  treeshake: true,
-  clean: true,
   sourcemap: false,
-  external: [/^node:/],
-});
+  clean: false,
+  removeNodeProtocol: false,
+  external: [/^node:/, "zod", "qiniu-kit"],
+};
+
+export default defineConfig([
+  {
+    // Node, Deno and Bun: one module, so that an import reads one file. Each response schema
+    // (and zod with it) stays a chunk of its own, imported when first needed.
+    ...common,
+    entry: { index: "src/index.ts" },
+    bundle: true,
+    splitting: true,
+    // Every entry's declarations, built together so that they share their common types.
+    dts: {
+      entry: {
+        index: "src/index.ts",
+        "compat/index": "src/compat/index.ts",
+        "emulator/index": "src/emulator/index.ts",
+      },
+    },
+  },
+  {
+    // Browsers and workers (and the emulator and the CLI): a module per source module, so that
+    // a bundle of one operation holds only what that operation needs.
+    ...common,
+    entry: ["src/**/*.ts", "!src/index.ts", "!src/compat/**"],
+    bundle: true,
+    splitting: false,
+    esbuildPlugins: [preserveModules],
+  },
+  {
+    // The classic SDK's shim: a thin layer over `qiniu-kit` itself.
+    ...common,
+    entry: { "compat/index": "src/compat/index.ts" },
+    bundle: true,
+    splitting: false,
+    esbuildPlugins: [overPublicApi],
+  },
+]);

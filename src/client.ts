@@ -1,6 +1,18 @@
-import * as z from "zod/mini";
 import { invalidInput } from "./errors.ts";
-import { check, describeIssues } from "./schema.ts";
+import { describeIssues } from "./schema.ts";
+import {
+  arrayOf,
+  bool,
+  fieldIssues,
+  func,
+  isRecord,
+  nonNegative,
+  optional,
+  positiveUpTo,
+  type Rule,
+  text,
+  whole,
+} from "./validate.ts";
 
 /** The services of a Kodo region, each reached through one or more hosts. */
 export type ServiceName = "up" | "io" | "rs" | "rsf" | "api" | "uc";
@@ -75,43 +87,58 @@ export interface Client {
   readonly logger: Logger | undefined;
 }
 
-const hostList = z.optional(z.array(z.string().check(z.minLength(1))));
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function");
+const services: readonly ServiceName[] = ["up", "io", "rs", "rsf", "api", "uc"];
 
-const optionsSchema = z.object({
-  accessKey: z.string().check(z.minLength(1), z.regex(/^[^:\s]+$/, "must not hold ':' or spaces")),
-  secretKey: z.string().check(z.minLength(1)),
-  bucket: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,63}$/, "is not a valid bucket name")),
-  region: z.optional(
-    z.union([
-      z.string().check(z.regex(/^[a-z0-9-]{2,32}$/, "is not a region id")),
-      z.object({
-        up: hostList,
-        io: hostList,
-        rs: hostList,
-        rsf: hostList,
-        api: hostList,
-        uc: hostList,
-      }),
-    ]),
-  ),
-  ucHost: z.optional(z.string().check(z.minLength(1))),
-  domain: z.optional(z.string().check(z.minLength(1))),
-  useHttps: z.optional(z.boolean()),
-  fetch: z.optional(fn),
-  timeoutMs: z.optional(z.number().check(z.positive(), z.maximum(24 * 3600 * 1000))),
-  retry: z.optional(
-    z.union([
-      z.literal(false),
-      z.object({
-        retries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
-        baseDelayMs: z.optional(z.number().check(z.minimum(0))),
-        maxDelayMs: z.optional(z.number().check(z.minimum(0))),
-      }),
-    ]),
-  ),
-  logger: z.optional(fn),
-});
+/**
+ * The rules of the transport settings that clients and token holders share. Built when asked
+ * for, so that a bundle which never checks options carries none of them.
+ *
+ * @returns A rule per setting: `ucHost`, `useHttps`, `fetch`, `timeoutMs`, `retry`, `logger`.
+ * @example
+ * const issues = fieldIssues(options, { ...transportRules(), upHosts: optional(arrayOf(text)) });
+ */
+export function transportRules(): Record<string, Rule> {
+  return {
+    ucHost: optional(text),
+    useHttps: optional(bool),
+    fetch: optional(func),
+    timeoutMs: optional(positiveUpTo(24 * 3600 * 1000)),
+    retry: optional((value) => {
+      if (value === false) return undefined;
+      if (!isRecord(value)) return "expected false or an object";
+      const issues = fieldIssues(value, {
+        retries: optional(whole(0, 20)),
+        baseDelayMs: optional(nonNegative),
+        maxDelayMs: optional(nonNegative),
+      });
+      return issues.length === 0 ? undefined : describeIssues(issues);
+    }),
+    logger: optional(func),
+  };
+}
+
+function optionRules(): Record<string, Rule> {
+  const hostList = optional(arrayOf(text));
+  return {
+    accessKey: (value) =>
+      text(value) ?? (/[:\s]/.test(value as string) ? "must not hold ':' or spaces" : undefined),
+    secretKey: text,
+    bucket: (value) =>
+      typeof value === "string" && /^[A-Za-z0-9_-]{1,63}$/.test(value)
+        ? undefined
+        : "is not a valid bucket name",
+    region: optional((value) => {
+      if (typeof value === "string") {
+        return /^[a-z0-9-]{2,32}$/.test(value) ? undefined : "is not a region id";
+      }
+      if (!isRecord(value)) return "expected a region id or hosts per service";
+      const issues = fieldIssues(value, Object.fromEntries(services.map((s) => [s, hostList])));
+      return issues.length === 0 ? undefined : describeIssues(issues);
+    }),
+    domain: optional(text),
+    ...transportRules(),
+  };
+}
 
 /** The retry settings used when a client gives none. */
 export const defaultRetry: Readonly<RetryOptions> = Object.freeze({
@@ -131,11 +158,11 @@ export const defaultRetry: Readonly<RetryOptions> = Object.freeze({
  * const result = await stat(client, "cat.jpg");
  */
 export function createClient(options: ClientOptions): Client {
-  const checked = check(optionsSchema, options);
-  if (!checked.ok) {
-    throw invalidInput(`createClient: ${describeIssues(checked.issues)}`, checked.issues);
-  }
-  const o = checked.value;
+  const issues = isRecord(options)
+    ? fieldIssues(options, optionRules())
+    : [{ path: [], message: "expected an object" }];
+  if (issues.length > 0) throw invalidInput(`createClient: ${describeIssues(issues)}`, issues);
+  const o = options;
   const useHttps = o.useHttps ?? !/^http:\/\//i.test(o.ucHost ?? "");
   const retry =
     o.retry === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...o.retry };
@@ -143,17 +170,27 @@ export function createClient(options: ClientOptions): Client {
   const client = {
     accessKey: o.accessKey,
     bucket: o.bucket,
-    region: o.region,
+    region: typeof o.region === "object" ? knownServices(o.region) : o.region,
     ucHost: toOrigin(o.ucHost ?? "uc.qiniuapi.com", useHttps),
     domain: o.domain,
     useHttps,
-    fetch: o.fetch as typeof fetch | undefined,
+    fetch: o.fetch,
     timeoutMs: o.timeoutMs ?? 30_000,
     retry: Object.freeze(retry),
-    logger: o.logger as Logger | undefined,
+    logger: o.logger,
   };
   Object.defineProperty(client, "secretKey", { value: o.secretKey, enumerable: false });
   return Object.freeze(client) as Client;
+}
+
+/** A copy of explicit hosts that keeps the services only. */
+function knownServices(hosts: RegionHosts): RegionHosts {
+  const copy: { [S in ServiceName]?: readonly string[] } = {};
+  for (const service of services) {
+    const list = hosts[service];
+    if (list !== undefined) copy[service] = [...list];
+  }
+  return copy;
 }
 
 /** Turns `"host[:port]"` or a URL into an origin, choosing the scheme when none is given. */

@@ -10,9 +10,13 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (key === undefined) {
-    key = subtle().importKey("raw", toBytes(secret) as BufferSource, { name: "HMAC", hash: "SHA-1" }, false, [
-      "sign",
-    ]);
+    key = subtle().importKey(
+      "raw",
+      toBytes(secret) as BufferSource,
+      { name: "HMAC", hash: "SHA-1" },
+      false,
+      ["sign"],
+    );
     // A process rarely holds more than a few secrets; the bound keeps a leak impossible.
     if (keys.size >= 16) keys.clear();
     keys.set(secret, key);
@@ -22,7 +26,11 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 
 /** HMAC-SHA1 of `data` under `secret`, through Web Crypto. */
 export async function hmacSha1(secret: string, data: string | Uint8Array): Promise<Uint8Array> {
-  const signature = await subtle().sign("HMAC", await hmacKey(secret), toBytes(data) as BufferSource);
+  const signature = await subtle().sign(
+    "HMAC",
+    await hmacKey(secret),
+    toBytes(data) as BufferSource,
+  );
   return new Uint8Array(signature);
 }
 

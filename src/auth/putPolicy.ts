@@ -1,45 +1,101 @@
-import * as z from "zod/mini";
+import type { KodoIssue } from "../errors.ts";
+import {
+  anyText,
+  arrayOf,
+  bool,
+  fieldIssues,
+  isRecord,
+  optional,
+  type Rule,
+  text,
+  whole,
+} from "../validate.ts";
 
-const flag = z.optional(z.union([z.literal(0), z.literal(1)]));
-const count = z.optional(z.int().check(z.minimum(0)));
-const text = z.optional(z.string());
+/** `0` or `1`, the service's way of saying no or yes. */
+export type Flag = 0 | 1;
 
 /**
  * The put policy of an upload token, every field of Qiniu's documentation. Unknown fields are
  * kept, so a policy from a newer service version passes through.
  */
-export const putPolicySchema = z.looseObject({
+export interface PutPolicy {
   /** `bucket`, `bucket:key`, or `bucket:keyPrefix` with `isPrefixalScope: 1`. */
-  scope: z.string().check(z.minLength(1)),
-  isPrefixalScope: flag,
+  scope: string;
+  isPrefixalScope?: Flag | undefined;
   /** Unix seconds after which the token is refused. */
-  deadline: z.int().check(z.positive()),
+  deadline: number;
+  insertOnly?: Flag | undefined;
+  endUser?: string | undefined;
+  returnUrl?: string | undefined;
+  returnBody?: string | undefined;
+  callbackUrl?: string | undefined;
+  callbackHost?: string | undefined;
+  callbackBody?: string | undefined;
+  callbackBodyType?: string | undefined;
+  callbackFetchKey?: Flag | undefined;
+  persistentOps?: string | undefined;
+  persistentNotifyUrl?: string | undefined;
+  persistentPipeline?: string | undefined;
+  persistentType?: Flag | undefined;
+  persistentWorkflowTemplateID?: string | undefined;
+  saveKey?: string | undefined;
+  forceSaveKey?: boolean | undefined;
+  fsizeMin?: number | undefined;
+  fsizeLimit?: number | undefined;
+  detectMime?: Flag | undefined;
+  mimeLimit?: string | undefined;
+  deleteAfterDays?: number | undefined;
+  /** Storage class: 0 standard, 1 infrequent access, 2 archive, 3 deep archive, 4 archive-IR. */
+  fileType?: number | undefined;
+  trafficLimit?: number | undefined;
+  keylimit?: string[] | undefined;
+  /** A field of a newer service version. */
+  [field: string]: unknown;
+}
+
+const flag = optional((value) => (value === 0 || value === 1 ? undefined : "expected 0 or 1"));
+const count = optional(whole(0));
+const words = optional(anyText);
+
+const policyRules: Record<string, Rule> = {
+  scope: text,
+  isPrefixalScope: flag,
+  deadline: whole(1),
   insertOnly: flag,
-  endUser: text,
-  returnUrl: text,
-  returnBody: text,
-  callbackUrl: text,
-  callbackHost: text,
-  callbackBody: text,
-  callbackBodyType: text,
+  endUser: words,
+  returnUrl: words,
+  returnBody: words,
+  callbackUrl: words,
+  callbackHost: words,
+  callbackBody: words,
+  callbackBodyType: words,
   callbackFetchKey: flag,
-  persistentOps: text,
-  persistentNotifyUrl: text,
-  persistentPipeline: text,
+  persistentOps: words,
+  persistentNotifyUrl: words,
+  persistentPipeline: words,
   persistentType: flag,
-  persistentWorkflowTemplateID: text,
-  saveKey: text,
-  forceSaveKey: z.optional(z.boolean()),
+  persistentWorkflowTemplateID: words,
+  saveKey: words,
+  forceSaveKey: optional(bool),
   fsizeMin: count,
   fsizeLimit: count,
   detectMime: flag,
-  mimeLimit: text,
+  mimeLimit: words,
   deleteAfterDays: count,
-  /** Storage class: 0 standard, 1 infrequent access, 2 archive, 3 deep archive, 4 archive-IR. */
-  fileType: z.optional(z.int().check(z.minimum(0), z.maximum(5))),
+  fileType: optional(whole(0, 5)),
   trafficLimit: count,
-  keylimit: z.optional(z.array(z.string())),
-});
+  keylimit: optional(arrayOf(anyText)),
+};
 
-/** A put policy, as signed into an upload token. */
-export type PutPolicy = z.infer<typeof putPolicySchema>;
+/**
+ * Checks a put policy, field by field; fields the documentation does not name pass.
+ *
+ * @param value - The policy to check, as given or as decoded from a token.
+ * @returns The issues found, empty when the value is a valid {@link PutPolicy}.
+ * @example
+ * putPolicyIssues({ scope: "photos", deadline: 0 }) // [{ path: ["deadline"], message: … }]
+ */
+export function putPolicyIssues(value: unknown): KodoIssue[] {
+  if (!isRecord(value)) return [{ path: [], message: "expected an object" }];
+  return fieldIssues(value, policyRules);
+}

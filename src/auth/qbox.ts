@@ -45,6 +45,9 @@ export function qboxSigningData(request: SignableRequest): Uint8Array {
  * @example
  * await signQbox(client, { url: "http://rs.qiniu.com/delete/Ymt0OmE=" })
  */
-export async function signQbox(credentials: Credentials, request: SignableRequest): Promise<string> {
+export async function signQbox(
+  credentials: Credentials,
+  request: SignableRequest,
+): Promise<string> {
   return `QBox ${await sign(credentials, qboxSigningData(request))}`;
 }

@@ -49,6 +49,9 @@ export function qiniuSigningData(request: SignableRequest, hostLine?: string): U
  * @example
  * await signQiniu(client, { method: "GET", url, contentType: "application/x-www-form-urlencoded" })
  */
-export async function signQiniu(credentials: Credentials, request: SignableRequest): Promise<string> {
+export async function signQiniu(
+  credentials: Credentials,
+  request: SignableRequest,
+): Promise<string> {
   return `Qiniu ${await sign(credentials, qiniuSigningData(request))}`;
 }

@@ -1,10 +1,10 @@
-import * as z from "zod/mini";
 import { invalidInput } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { check, describeIssues } from "../schema.ts";
+import { describeIssues } from "../schema.ts";
+import { fieldIssues, isRecord, text } from "../validate.ts";
 import { urlsafeBase64DecodeText } from "./base64.ts";
 import { type Credentials, signWithData } from "./credentials.ts";
-import { type PutPolicy, putPolicySchema } from "./putPolicy.ts";
+import { type PutPolicy, putPolicyIssues } from "./putPolicy.ts";
 
 /** A put policy whose `deadline` may instead come from `expiresIn` seconds from now. */
 export type UploadTokenPolicy = Omit<PutPolicy, "deadline"> & {
@@ -16,10 +16,11 @@ export type UploadTokenPolicy = Omit<PutPolicy, "deadline"> & {
 /** The default lifetime of an upload token, in seconds. */
 export const defaultTokenLifetime = 3600;
 
-const credentialsSchema = z.object({
-  accessKey: z.string().check(z.minLength(1), z.regex(/^[^:]+$/, "must not hold ':'")),
-  secretKey: z.string().check(z.minLength(1)),
-});
+const credentialRules = {
+  accessKey: (value: unknown) =>
+    text(value) ?? (/:/.test(value as string) ? "must not hold ':'" : undefined),
+  secretKey: text,
+};
 
 /**
  * Signs a put policy into an upload token, locally: `<accessKey>:<sign>:<encoded policy>`.
@@ -35,19 +36,25 @@ export async function uploadToken(
   credentials: Credentials,
   policy: UploadTokenPolicy,
 ): Promise<Result<string>> {
-  const keys = check(credentialsSchema, credentials);
-  if (!keys.ok) return fail(invalidInput(`credentials: ${describeIssues(keys.issues)}`, keys.issues));
-  if (typeof policy !== "object" || policy === null) return fail(invalidInput("policy: expected an object"));
+  const keys = isRecord(credentials)
+    ? fieldIssues(credentials, credentialRules)
+    : [{ path: [], message: "expected an object" }];
+  if (keys.length > 0) return fail(invalidInput(`credentials: ${describeIssues(keys)}`, keys));
+  if (typeof policy !== "object" || policy === null) {
+    return fail(invalidInput("policy: expected an object"));
+  }
 
   const { expiresIn, ...fields } = policy;
   if (expiresIn !== undefined && !(Number.isInteger(expiresIn) && expiresIn > 0)) {
     return fail(invalidInput("policy.expiresIn: expected a positive whole number of seconds"));
   }
-  const deadline = fields.deadline ?? Math.floor(Date.now() / 1000) + (expiresIn ?? defaultTokenLifetime);
-  const checked = check(putPolicySchema, { ...dropUndefined(fields), deadline });
-  if (!checked.ok) return fail(invalidInput(`policy: ${describeIssues(checked.issues)}`, checked.issues));
+  const deadline =
+    fields.deadline ?? Math.floor(Date.now() / 1000) + (expiresIn ?? defaultTokenLifetime);
+  const signed = { ...dropUndefined(fields), deadline };
+  const issues = putPolicyIssues(signed);
+  if (issues.length > 0) return fail(invalidInput(`policy: ${describeIssues(issues)}`, issues));
 
-  return ok(await signWithData(credentials, JSON.stringify(checked.value)));
+  return ok(await signWithData(credentials, JSON.stringify(signed)));
 }
 
 function dropUndefined(fields: Record<string, unknown>): Record<string, unknown> {
@@ -85,11 +92,16 @@ export function parseUploadToken(token: string): ParsedUploadToken | undefined {
   } catch {
     return undefined;
   }
-  const checked = check(putPolicySchema, raw);
-  if (!checked.ok) return undefined;
+  if (putPolicyIssues(raw).length > 0) return undefined;
 
-  const policy = checked.value;
+  const policy = raw as PutPolicy;
   const colon = policy.scope.indexOf(":");
   const bucket = colon < 0 ? policy.scope : policy.scope.slice(0, colon);
-  return { accessKey: token.slice(0, first), signed: token.slice(0, last), encodedPolicy, policy, bucket };
+  return {
+    accessKey: token.slice(0, first),
+    signed: token.slice(0, last),
+    encodedPolicy,
+    policy,
+    bucket,
+  };
 }

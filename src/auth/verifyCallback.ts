@@ -54,7 +54,9 @@ export async function verifyCallback(
     body,
   });
   if (!valid) {
-    return fail(new KodoError({ code: "unauthorized", status: 401, message: "callback signature mismatch" }));
+    return fail(
+      new KodoError({ code: "unauthorized", status: 401, message: "callback signature mismatch" }),
+    );
   }
   return ok({ body, contentType, fields: readFields(body, contentType) });
 }

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "./crypto.ts";
 import type { Credentials } from "./credentials.ts";
+import { timingSafeEqual } from "./crypto.ts";
 import { type SignableRequest, signQbox } from "./qbox.ts";
 import { signQiniu } from "./qiniu.ts";
 

@@ -1,7 +1,7 @@
-import * as z from "zod/mini";
 import type { Client } from "../client.ts";
 import { callJson } from "../http/callService.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { lazySchema } from "../schema.ts";
 import { checkBucket, checkOptions } from "../validate.ts";
 
 /** Options of {@link getBucketInfo}. */
@@ -19,11 +19,7 @@ export interface BucketInfoData {
   region: string | undefined;
 }
 
-const infoSchema = z.looseObject({
-  private: z.optional(z.union([z.number(), z.boolean()])),
-  region: z.optional(z.string()),
-  zone: z.optional(z.string()),
-});
+const infoSchema = lazySchema(() => import("./getBucketInfoSchema.ts").then((m) => m.infoSchema));
 
 /**
  * Tells whether a bucket is private and which region holds it.
@@ -39,7 +35,7 @@ export async function getBucketInfo(
   client: Client,
   options?: GetBucketInfoOptions,
 ): Promise<Result<BucketInfoData>> {
-  const bucket = options?.bucket ?? client.bucket;
+  const bucket = options?.bucket === undefined ? client.bucket : options.bucket;
   const problem = checkOptions(options) ?? checkBucket(bucket);
   if (problem !== undefined) return fail(problem);
 

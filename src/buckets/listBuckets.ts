@@ -1,7 +1,7 @@
-import * as z from "zod/mini";
 import type { Client } from "../client.ts";
 import { callJson, dataOf } from "../http/callService.ts";
 import { fail, type Result } from "../result.ts";
+import { lazySchema } from "../schema.ts";
 import { checkOptions } from "../validate.ts";
 
 /** Options of {@link listBuckets}. */
@@ -9,7 +9,9 @@ export interface ListBucketsOptions {
   signal?: AbortSignal | undefined;
 }
 
-const bucketsSchema = z.array(z.string());
+const bucketsSchema = lazySchema(() =>
+  import("./listBucketsSchema.ts").then((m) => m.bucketsSchema),
+);
 
 /**
  * Lists the names of the account's buckets (the client's bucket is only used to find hosts when

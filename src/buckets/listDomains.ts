@@ -1,7 +1,7 @@
-import * as z from "zod/mini";
 import type { Client } from "../client.ts";
 import { callJson, dataOf } from "../http/callService.ts";
 import { fail, type Result } from "../result.ts";
+import { lazySchema } from "../schema.ts";
 import { checkBucket, checkOptions } from "../validate.ts";
 
 /** Options of {@link listDomains}. */
@@ -11,7 +11,9 @@ export interface ListDomainsOptions {
   signal?: AbortSignal | undefined;
 }
 
-const domainsSchema = z.array(z.string());
+const domainsSchema = lazySchema(() =>
+  import("./listDomainsSchema.ts").then((m) => m.domainsSchema),
+);
 
 /**
  * Lists the download domains bound to a bucket.
@@ -28,7 +30,7 @@ export async function listDomains(
   client: Client,
   options?: ListDomainsOptions,
 ): Promise<Result<string[]>> {
-  const bucket = options?.bucket ?? client.bucket;
+  const bucket = options?.bucket === undefined ? client.bucket : options.bucket;
   const problem = checkOptions(options) ?? checkBucket(bucket);
   if (problem !== undefined) return fail(problem);
 

@@ -1,7 +1,7 @@
-import type { ZodMiniType } from "zod/mini";
 import type { Client, ServiceName } from "../client.ts";
 import { resolveHosts } from "../region/resolveHosts.ts";
 import { fail, ok, type Result } from "../result.ts";
+import type { ResponseSchema } from "../schema.ts";
 import type { HttpReply } from "./attempt.ts";
 import type { RequestAuth } from "./authorize.ts";
 import { type RawData, type RawExpectation, type RequestSpecBase, request } from "./request.ts";
@@ -21,7 +21,7 @@ export type ServiceSpec = Omit<RequestSpecBase, "hosts" | "auth"> & {
 export async function callJson<T>(
   client: Client,
   service: ServiceName,
-  spec: ServiceSpec & { schema: ZodMiniType<T> },
+  spec: ServiceSpec & { schema: ResponseSchema<T> },
 ): Promise<Result<HttpReply<T>>> {
   const hosts = await resolveHosts(client, service, { signal: spec.signal });
   if (!hosts.ok) return fail(hosts.error);

@@ -1,6 +1,5 @@
-import type { ZodMiniType } from "zod/mini";
 import type { KodoIssue } from "../errors.ts";
-import { check, describeIssues } from "../schema.ts";
+import { check, describeIssues, type ResponseSchema } from "../schema.ts";
 import { describeThrown } from "./failure.ts";
 
 /** What reading a successful response's body gave. */
@@ -33,13 +32,14 @@ export function discardBody(response: Response): void {
 /**
  * Reads a JSON body and checks it against a schema.
  *
- * @param schema - The zod/mini schema of the body; extra fields are the schema's business.
+ * @param schema - The zod/mini schema of the body, built already or on first use; extra fields
+ *   are the schema's business.
  * @returns A reader. A body that is not JSON was most likely cut short, so that failure is
  *   transient; a body of the wrong shape is the service's answer, so that one is not.
  * @example
  * const reader = jsonReader(z.object({ hash: z.string() }));
  */
-export function jsonReader<T>(schema: ZodMiniType<T>): BodyReader<T> {
+export function jsonReader<T>(schema: ResponseSchema<T>): BodyReader<T> {
   return async (response) => {
     const text = await response.text();
     let json: unknown;
@@ -50,7 +50,9 @@ export function jsonReader<T>(schema: ZodMiniType<T>): BodyReader<T> {
       return { ok: false, message: "the response body is not JSON", issues, transient: true };
     }
 
-    const checked = check(schema, json);
+    // A schema loaded already is used at once, without a further await.
+    const built = "load" in schema ? (schema.loaded ?? (await schema.load())) : schema;
+    const checked = check(built, json);
     if (checked.ok) return { ok: true, data: checked.value };
     const message = `unexpected response: ${describeIssues(checked.issues)}`;
     return { ok: false, message, issues: checked.issues, transient: false };

@@ -1,7 +1,7 @@
-import type { ZodMiniType } from "zod/mini";
 import type { Logger, RequestEvent, RetryOptions } from "../client.ts";
 import { invalidInput } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
+import type { ResponseSchema } from "../schema.ts";
 import { type AttemptOutcome, abortedError, attempt, type HttpReply } from "./attempt.ts";
 import { authorization, type RequestAuth } from "./authorize.ts";
 import { backoffDelay, retryAfterMs, sleep } from "./backoff.ts";
@@ -56,7 +56,7 @@ export interface RequestSpecBase {
 
 /** A request whose successful answer is JSON checked against `schema`. */
 export interface RequestSpec<T> extends RequestSpecBase {
-  schema: ZodMiniType<T>;
+  schema: ResponseSchema<T>;
   expect?: undefined;
 }
 

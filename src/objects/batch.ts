@@ -1,12 +1,11 @@
-import * as z from "zod/mini";
 import type { Client } from "../client.ts";
 import { codeForStatus, invalidInput, isRetryableStatus, KodoError } from "../errors.ts";
 import { callJson } from "../http/callService.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { check, describeIssues } from "../schema.ts";
+import { checkResponse, describeIssues, type Infer, lazySchema } from "../schema.ts";
 import { checkOptions } from "../validate.ts";
 import type { BatchOp } from "./batchOps.ts";
-import { type StatData, statSchema, toStatData } from "./statSchema.ts";
+import { type StatData, statAnswer, toStatData } from "./statData.ts";
 
 /** The most ops the service takes in one request. */
 export const maxBatchOps = 1000;
@@ -22,12 +21,7 @@ export interface BatchItemData {
   stat?: StatData;
 }
 
-const answerSchema = z.array(
-  z.object({
-    code: z.int(),
-    data: z.optional(z.nullable(z.looseObject({ error: z.optional(z.string()) }))),
-  }),
-);
+const answerSchema = lazySchema(() => import("./batchSchema.ts").then((m) => m.answerSchema));
 
 /**
  * Runs many object operations in as few requests as the service allows (1,000 ops each), and
@@ -101,14 +95,14 @@ async function sendChunk(
     const message = `batch answered ${answers.length} results for ${chunk.length} ops`;
     return fail(new KodoError({ code: "invalid_response", message, reqId: reply.data.reqId }));
   }
-  return ok(chunk.map((op, i) => toItem(op, answers[i]!, reply.data.reqId)));
+  return ok(await Promise.all(chunk.map((op, i) => toItem(op, answers[i]!, reply.data.reqId))));
 }
 
-function toItem(
+async function toItem(
   op: BatchOp,
-  answer: z.infer<typeof answerSchema>[number],
+  answer: Infer<typeof answerSchema>[number],
   reqId: string | undefined,
-): Result<BatchItemData> {
+): Promise<Result<BatchItemData>> {
   if (answer.code !== 200) {
     const message = answer.data?.error ?? `status ${answer.code}`;
     const status = answer.code;
@@ -117,7 +111,7 @@ function toItem(
   }
   if (op.kind !== "stat") return ok({ key: op.key });
 
-  const checked = check(statSchema, answer.data);
+  const checked = await checkResponse(statAnswer, answer.data);
   if (!checked.ok) {
     const message = `stat of ${op.key}: ${describeIssues(checked.issues)}`;
     return fail(

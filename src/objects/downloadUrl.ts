@@ -66,7 +66,13 @@ export async function downloadUrl(
   return ok({ url: await signDownloadUrl(client, url, deadline), expires });
 }
 
-function checkUrlOptions(options: DownloadUrlOptions | undefined): KodoError | undefined {
+/**
+ * Checks the options that shape a download URL.
+ *
+ * @param options - The options of {@link downloadUrl}.
+ * @returns The `invalid_input` error of the first bad option, or `undefined`.
+ */
+export function checkUrlOptions(options: DownloadUrlOptions | undefined): KodoError | undefined {
   const expiresIn = options?.expiresIn;
   if (expiresIn !== undefined && !(Number.isInteger(expiresIn) && expiresIn > 0)) {
     return invalidInput("options.expiresIn: expected a positive whole number of seconds");

@@ -1,10 +1,10 @@
-import * as z from "zod/mini";
 import { urlsafeBase64Encode } from "../auth/base64.ts";
 import { encodedEntry } from "../auth/entry.ts";
 import type { Client } from "../client.ts";
 import { invalidInput, type KodoError } from "../errors.ts";
 import { callJson } from "../http/callService.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { lazySchema } from "../schema.ts";
 import { checkKey, checkOptions } from "../validate.ts";
 
 /** Options of {@link fetchUrl}. */
@@ -20,12 +20,7 @@ export interface FetchUrlData {
   mimeType: string;
 }
 
-const fetchedSchema = z.looseObject({
-  key: z.string(),
-  hash: z.string(),
-  fsize: z.number().check(z.minimum(0)),
-  mimeType: z.string(),
-});
+const fetchedSchema = lazySchema(() => import("./fetchUrlSchema.ts").then((m) => m.fetchedSchema));
 
 /**
  * Has the service download a URL into the client's bucket: the bytes travel from the source to

@@ -1,9 +1,9 @@
 import type { Client } from "../client.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { checkKey, checkOptions } from "../validate.ts";
-import { downloadUrl } from "./downloadUrl.ts";
+import { checkUrlOptions, downloadUrl } from "./downloadUrl.ts";
 import { stat } from "./stat.ts";
-import type { StatData } from "./statSchema.ts";
+import type { StatData } from "./statData.ts";
 
 /** Options of {@link get}. */
 export interface GetOptions {
@@ -42,7 +42,14 @@ export async function get(
   key: string,
   options?: GetOptions,
 ): Promise<Result<GetData>> {
-  const problem = checkKey(key) ?? checkOptions(options);
+  const problem =
+    checkKey(key) ??
+    checkOptions(options) ??
+    checkUrlOptions({
+      attname: options?.saveAs,
+      expiresIn: options?.expiresIn,
+      domain: options?.domain,
+    });
   if (problem !== undefined) return fail(problem);
 
   const [info, link] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { Client } from "../client.ts";
-import type { Result } from "../result.ts";
-import { type ListItem, type ListOptions, listPage } from "./listPage.ts";
+import { fail, type Result } from "../result.ts";
+import { checkListOptions, type ListItem, type ListOptions, listPage } from "./listPage.ts";
 
 /** One entry of {@link list}: an object, or a common prefix the delimiter grouped keys under. */
 export type ListEntry = { type: "item"; item: ListItem } | { type: "prefix"; prefix: string };
@@ -22,6 +22,13 @@ export async function* list(
   client: Client,
   options?: ListOptions,
 ): AsyncGenerator<Result<ListEntry>, void, undefined> {
+  // Options of the wrong type must not be spread into valid ones.
+  const problem = checkListOptions(options);
+  if (problem !== undefined) {
+    yield fail(problem);
+    return;
+  }
+
   // A prefix can span pages; each one is yielded once.
   const seen = new Set<string>();
   let marker = options?.marker;

@@ -1,8 +1,8 @@
-import * as z from "zod/mini";
 import type { Client } from "../client.ts";
 import { invalidInput, type KodoError } from "../errors.ts";
 import { callJson } from "../http/callService.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { type Infer, lazySchema } from "../schema.ts";
 import { checkOptions } from "../validate.ts";
 
 /** Options of {@link listPage} and {@link list}. */
@@ -18,23 +18,10 @@ export interface ListOptions {
   signal?: AbortSignal | undefined;
 }
 
-const itemSchema = z.looseObject({
-  key: z.string(),
-  hash: z.string(),
-  fsize: z.number(),
-  mimeType: z.string(),
-  putTime: z.number(),
-  type: z.optional(z.int()),
-  status: z.optional(z.int()),
-  endUser: z.optional(z.string()),
-  md5: z.optional(z.string()),
-});
+const pageSchema = lazySchema(() => import("./listPageSchema.ts").then((m) => m.pageSchema));
 
-const pageSchema = z.looseObject({
-  marker: z.optional(z.string()),
-  commonPrefixes: z.optional(z.nullable(z.array(z.string()))),
-  items: z.optional(z.nullable(z.array(itemSchema))),
-});
+/** One item of a page, as the service sends it. */
+type RawItem = NonNullable<Infer<typeof pageSchema>["items"]>[number];
 
 /** One object in a listing. */
 export interface ListItem {
@@ -116,7 +103,7 @@ export async function listPage(
   });
 }
 
-function toListItem(raw: z.infer<typeof itemSchema>): ListItem {
+function toListItem(raw: RawItem): ListItem {
   const item: ListItem = {
     key: raw.key,
     hash: raw.hash,

@@ -3,9 +3,9 @@ import type { Client } from "../client.ts";
 import { callJson } from "../http/callService.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { checkKey, checkOptions } from "../validate.ts";
-import { type StatData, statSchema, toStatData } from "./statSchema.ts";
+import { type StatData, statAnswer, toStatData } from "./statData.ts";
 
-export type { StatData } from "./statSchema.ts";
+export type { StatData } from "./statData.ts";
 
 /** Options of {@link stat}. */
 export interface StatOptions {
@@ -33,7 +33,7 @@ export async function stat(
   const reply = await callJson(client, "rs", {
     method: "GET",
     path: `/stat/${encodedEntry(client.bucket, key)}`,
-    schema: statSchema,
+    schema: statAnswer,
     idempotent: true,
     signal: options?.signal,
   });

@@ -1,9 +1,9 @@
-import * as z from "zod/mini";
 import { defaultRetry, type Logger, type RetryOptions, toOrigin } from "../client.ts";
 import { KodoError } from "../errors.ts";
 import { abortedError } from "../http/attempt.ts";
 import { request } from "../http/request.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { type Infer, lazySchema } from "../schema.ts";
 import { cachedRegions, type QueriedRegion } from "./regionCache.ts";
 import { mapServices, type ServiceHosts } from "./regionTable.ts";
 
@@ -33,32 +33,21 @@ export interface DiscoveredRegion {
   hosts: ServiceHosts;
 }
 
-const hostList = z.nullish(z.array(z.string()));
-const serviceSchema = z.nullish(
-  z.object({ domains: hostList, acc_domains: hostList, old: hostList }),
-);
-const regionSchema = z.object({
-  region: z.nullish(z.string()),
-  ttl: z.nullish(z.number()),
-  up: serviceSchema,
-  io: serviceSchema,
-  rs: serviceSchema,
-  rsf: serviceSchema,
-  api: serviceSchema,
-  uc: serviceSchema,
-});
-const querySchema = z.object({ hosts: z.array(regionSchema) });
+const querySchema = lazySchema(() => import("./querySchema.ts").then((m) => m.querySchema));
+
+/** One region of the query service's answer. */
+type RegionEntry = Infer<typeof querySchema>["hosts"][number];
 
 /** How long an answer without a ttl is kept, in seconds. */
 const defaultTtl = 86_400;
 
 /** The hosts of one service: its domains, then its older ones; accelerated ones need setting up. */
-function serviceHosts(service: z.infer<typeof serviceSchema>): string[] {
+function serviceHosts(service: RegionEntry["up"]): string[] {
   const hosts = [...(service?.domains ?? []), ...(service?.old ?? [])];
   return [...new Set(hosts.filter((host) => host !== ""))];
 }
 
-function toRegion(entry: z.infer<typeof regionSchema>): QueriedRegion {
+function toRegion(entry: RegionEntry): QueriedRegion {
   return {
     id: entry.region ?? undefined,
     ttl: Math.max(0, entry.ttl ?? defaultTtl),

@@ -24,6 +24,13 @@ export interface ByteSource {
   read(length: number): Promise<Uint8Array>;
   /** Reads `length` bytes at `offset` without reading what lies before, when the source can. */
   readAt?: ((offset: number, length: number) => Promise<Uint8Array>) | undefined;
+  /**
+   * Reads the next bytes into `buffer`, filling it but at the end, so that a reader can use its
+   * memory again; resolves to how many were read. Absent where reading gives memory anyway.
+   */
+  readInto?: ((buffer: Uint8Array) => Promise<number>) | undefined;
+  /** Reads the bytes at `offset` into `buffer`, as `readInto` does. */
+  readAtInto?: ((buffer: Uint8Array, offset: number) => Promise<number>) | undefined;
   /** Lets go of the source (a stream is cancelled, a file closed). */
   close(): Promise<void>;
 }
@@ -47,7 +54,7 @@ export function byteSource(body: UploadBody, size?: number): Result<ByteSource> 
     return ok(chunkSource(readerChunks(body), size));
   }
   if (typeof body === "object" && body !== null && Symbol.asyncIterator in body) {
-    return ok(chunkSource(body[Symbol.asyncIterator](), size));
+    return ok(chunkSource(iterableChunks(body), size));
   }
   return fail(
     invalidInput("body: expected bytes, a string, a Blob, a stream or an async iterable"),
@@ -85,18 +92,33 @@ function blobSource(blob: Blob): ByteSource {
   };
 }
 
-async function* readerChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/** The chunks of a Web stream; stopping cancels the stream at once, even during a read. */
+function readerChunks(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Array> {
   const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
+  return {
+    next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+    return: async () => {
+      await reader.cancel().catch(() => undefined);
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+/**
+ * The chunks of an async iterable. A Node stream is destroyed when reading stops, since its
+ * iterator lets go only after a read in progress ends, which may be never.
+ */
+function iterableChunks(body: AsyncIterable<unknown>): AsyncIterator<unknown> {
+  const iterator = body[Symbol.asyncIterator]();
+  const destroy = (body as { destroy?: unknown }).destroy;
+  if (typeof destroy !== "function") return iterator;
+  return {
+    next: () => iterator.next(),
+    return: async () => {
+      destroy.call(body);
+      return (await iterator.return?.()) ?? { done: true, value: undefined };
+    },
+  };
 }
 
 function asBytes(chunk: unknown): Uint8Array {
@@ -112,29 +134,34 @@ function asBytes(chunk: unknown): Uint8Array {
 function chunkSource(chunks: AsyncIterator<unknown>, size: number | undefined): ByteSource {
   let pending: Uint8Array = new Uint8Array(0);
   let done = false;
+  const readInto = async (buffer: Uint8Array) => {
+    let filled = 0;
+    while (filled < buffer.length) {
+      if (pending.length === 0) {
+        if (done) break;
+        const next = await chunks.next();
+        if (next.done === true) {
+          done = true;
+          break;
+        }
+        pending = asBytes(next.value);
+        continue;
+      }
+      const take = Math.min(pending.length, buffer.length - filled);
+      buffer.set(pending.subarray(0, take), filled);
+      pending = pending.subarray(take);
+      filled += take;
+    }
+    return filled;
+  };
   return {
     size,
     read: async (length) => {
       const piece = new Uint8Array(length);
-      let filled = 0;
-      while (filled < length) {
-        if (pending.length === 0) {
-          if (done) break;
-          const next = await chunks.next();
-          if (next.done === true) {
-            done = true;
-            break;
-          }
-          pending = asBytes(next.value);
-          continue;
-        }
-        const take = Math.min(pending.length, length - filled);
-        piece.set(pending.subarray(0, take), filled);
-        pending = pending.subarray(take);
-        filled += take;
-      }
+      const filled = await readInto(piece);
       return filled === length ? piece : piece.subarray(0, filled);
     },
+    readInto,
     close: async () => {
       done = true;
       await chunks.return?.().catch(() => undefined);
@@ -145,6 +172,7 @@ function chunkSource(chunks: AsyncIterator<unknown>, size: number | undefined): 
 /** A sequential source that first gives `prefix`, bytes already read from `rest`. */
 export function prependBytes(prefix: Uint8Array, rest: ByteSource): ByteSource {
   let pending = prefix;
+  const restInto = rest.readInto;
   return {
     size: rest.size,
     read: async (length) => {
@@ -160,6 +188,15 @@ export function prependBytes(prefix: Uint8Array, rest: ByteSource): ByteSource {
       pending = new Uint8Array(0);
       return piece;
     },
+    readInto:
+      restInto === undefined
+        ? undefined
+        : async (buffer) => {
+            const take = Math.min(pending.length, buffer.length);
+            buffer.set(pending.subarray(0, take));
+            pending = pending.subarray(take);
+            return take === buffer.length ? take : take + (await restInto(buffer.subarray(take)));
+          },
     close: () => rest.close(),
   };
 }

@@ -16,11 +16,12 @@ const encoder = new TextEncoder();
 
 /**
  * Uploads bytes in one multipart/form-data request, with their CRC-32 for the service to check,
- * and checks the hash it answers with against the local etag.
+ * and checks the hash it answers with against the local etag. With no key the form has no `key`
+ * field, and the key is the one the service answers with (empty if its answer names none).
  */
 export async function formUpload(
   target: UploadTarget,
-  key: string,
+  key: string | undefined,
   bytes: Uint8Array,
   options: UploadOptions,
 ): Promise<Result<UploadData>> {
@@ -58,7 +59,7 @@ export async function formUpload(
     const mismatch = checkHash(answer.hash, hash, reply.data.reqId);
     if (mismatch !== undefined) return fail(mismatch);
     options.onProgress?.({ loaded: bytes.length, total: bytes.length });
-    return ok({ key: answer.key ?? key, hash, fsize: bytes.length, response: answer });
+    return ok({ key: answer.key ?? key ?? "", hash, fsize: bytes.length, response: answer });
   }
 }
 
@@ -70,17 +71,17 @@ function quote(name: string): string {
 function formBody(
   boundary: string,
   token: string,
-  key: string,
+  key: string | undefined,
   bytes: Uint8Array,
   options: UploadOptions,
 ): Uint8Array {
   const field = (name: string, value: string) =>
     `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`;
 
-  let head = field("token", token) + field("key", key);
+  let head = field("token", token) + (key === undefined ? "" : field("key", key));
   for (const [name, value] of prefixed(options.customVars, "x:")) head += field(name, value);
   for (const [name, value] of prefixed(options.metadata, "x-qn-meta-")) head += field(name, value);
-  const fileName = quote(options.fileName ?? key);
+  const fileName = quote(options.fileName ?? key ?? "fname");
   const mimeType = options.mimeType ?? "application/octet-stream";
   head +=
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\n` +

@@ -1,9 +1,9 @@
-import * as z from "zod/mini";
 import { urlsafeBase64Encode } from "../auth/base64.ts";
 import type { HttpReply } from "../http/attempt.ts";
 import type { Transport } from "../http/request.ts";
 import { type RequestSpecBase, request } from "../http/request.ts";
 import type { Result } from "../result.ts";
+import { type Infer, lazySchema } from "../schema.ts";
 import { uploadAnswerSchema } from "./uploadTypes.ts";
 
 /** Where a multipart upload's requests go. */
@@ -11,14 +11,15 @@ export interface MultipartPlace {
   transport: Transport;
   hosts: readonly string[];
   bucket: string;
-  key: string;
+  /** The object's key; `undefined` lets the service choose it (saveKey, else the hash). */
+  key: string | undefined;
   token: string;
   signal: AbortSignal | undefined;
 }
 
-/** The path of an object in the multipart API. */
+/** The path of an object in the multipart API: `~` names no key (an empty one included). */
 function objectPath(place: MultipartPlace): string {
-  const name = place.key === "" ? "~" : urlsafeBase64Encode(place.key);
+  const name = place.key === undefined || place.key === "" ? "~" : urlsafeBase64Encode(place.key);
   return `/buckets/${encodeURIComponent(place.bucket)}/objects/${name}/uploads`;
 }
 
@@ -33,15 +34,12 @@ function base(place: MultipartPlace, method: string, path: string): RequestSpecB
   };
 }
 
-const initSchema = z.looseObject({
-  uploadId: z.string().check(z.minLength(1)),
-  expireAt: z.number(),
-});
+const initSchema = lazySchema(() => import("./multipartSchemas.ts").then((m) => m.initSchema));
 
 /** Starts a multipart upload. */
 export function initUpload(
   place: MultipartPlace,
-): Promise<Result<HttpReply<z.infer<typeof initSchema>>>> {
+): Promise<Result<HttpReply<Infer<typeof initSchema>>>> {
   // Starting twice leaves an unused upload that the service forgets after 7 days: harmless.
   return request(place.transport, {
     ...base(place, "POST", objectPath(place)),
@@ -49,10 +47,7 @@ export function initUpload(
   });
 }
 
-const partSchema = z.looseObject({
-  etag: z.string().check(z.minLength(1)),
-  md5: z.optional(z.string()),
-});
+const partSchema = lazySchema(() => import("./multipartSchemas.ts").then((m) => m.partSchema));
 
 /** Sends one part. */
 export function sendPart(
@@ -62,7 +57,7 @@ export function sendPart(
   body: Uint8Array | ReadableStream<Uint8Array>,
   size: number,
   md5: string,
-): Promise<Result<HttpReply<z.infer<typeof partSchema>>>> {
+): Promise<Result<HttpReply<Infer<typeof partSchema>>>> {
   const path = `${objectPath(place)}/${encodeURIComponent(uploadId)}/${partNumber}`;
   return request(place.transport, {
     ...base(place, "PUT", path),
@@ -73,12 +68,7 @@ export function sendPart(
   });
 }
 
-const listedSchema = z.looseObject({
-  partNumberMarker: z.optional(z.number()),
-  parts: z.optional(
-    z.nullable(z.array(z.looseObject({ partNumber: z.int(), etag: z.string(), size: z.number() }))),
-  ),
-});
+const listedSchema = lazySchema(() => import("./multipartSchemas.ts").then((m) => m.listedSchema));
 
 /** A part the service holds. */
 export interface ListedPart {
@@ -125,7 +115,7 @@ export function completeUpload(
   place: MultipartPlace,
   uploadId: string,
   fields: CompleteFields,
-): Promise<Result<HttpReply<z.infer<typeof uploadAnswerSchema>>>> {
+): Promise<Result<HttpReply<Infer<typeof uploadAnswerSchema>>>> {
   const body: Record<string, unknown> = {
     parts: fields.parts.map(({ partNumber, etag }) => ({ etag, partNumber })),
     fname: fields.fname,

@@ -3,9 +3,11 @@ import { md5Hex } from "../checksums/md5.ts";
 import { isRetryableStatus, KodoError } from "../errors.ts";
 import { etagDigest } from "../etag/etagDigest.ts";
 import { etagFromParts } from "../etag/etagFromParts.ts";
+import type { EtagDigest } from "../etag/types.ts";
 import { backoffDelay, sleep } from "../http/backoff.ts";
 import { fail, ok, type Result } from "../result.ts";
 import type { ByteSource } from "./byteSource.ts";
+import { matchingHeldParts } from "./heldParts.ts";
 import {
   completeUpload,
   initUpload,
@@ -13,10 +15,11 @@ import {
   type MultipartPlace,
   sendPart,
 } from "./multipartApi.ts";
-import { choosePartSize } from "./partPlan.ts";
+import { choosePartSize, partLimits } from "./partPlan.ts";
+import { partReader } from "./partReader.ts";
 import { progressBody } from "./progressBody.ts";
 import { type ProgressTracker, trackProgress } from "./progressTracker.ts";
-import { checkHash, prefixed, sourceError } from "./uploadFields.ts";
+import { checkHash, prefixed } from "./uploadFields.ts";
 import type {
   ResumePart,
   ResumeState,
@@ -37,7 +40,8 @@ export interface ResumePlan {
 /** A multipart upload to run. */
 export interface MultipartJob {
   target: UploadTarget;
-  key: string;
+  /** The object's key; `undefined` lets the service choose it. */
+  key: string | undefined;
   source: ByteSource;
   options: UploadOptions;
   resume: ResumePlan | undefined;
@@ -60,10 +64,13 @@ interface Run {
 }
 
 /**
- * Uploads a body in parts (multipart upload v2): several parts at a time, each checked with its
- * MD5, retried on transient failures on the next host, with a renewed token after a 401; the
- * state saved after each part so that a later run sends only the missing ones; the object's
- * etag computed from the parts and compared with the service's hash.
+ * Uploads a body in parts (multipart upload v2): several parts at a time, each read into one of
+ * a few buffers used again and again (memory about concurrency × part size, whatever the size of
+ * the object), each checked with its MD5, retried on transient failures on the next host, with a
+ * renewed token after a 401; the state saved after each part so that a later run sends only the
+ * parts the service lacks (those it holds but the state missed are checked against the source);
+ * an upload the service forgot (612) started over; an abort ending every request at once; the
+ * object's etag computed from the parts and compared with the service's hash.
  */
 export async function multipartUpload(job: MultipartJob): Promise<Result<UploadData>> {
   const { target, options } = job;
@@ -81,11 +88,18 @@ export async function multipartUpload(job: MultipartJob): Promise<Result<UploadD
     progress: trackProgress(job.source.size, options.onProgress),
   };
 
-  // An upload the service no longer knows starts over, once, when the source can be read again.
+  // An upload the service no longer knows starts over, once, when the source can be read again;
+  // progress then stays where it was until the new upload passes it.
   const first = await runOnce(run);
-  if (first.ok || first.error.code !== "not_found" || job.source.readAt === undefined) return first;
-  await job.resume?.store.delete(job.resume.id).catch(() => undefined);
-  return runOnce({ ...run, progress: trackProgress(job.source.size, options.onProgress) });
+  if (first.ok || !isForgotten(first.error) || job.source.readAt === undefined) return first;
+  await forget(job.resume);
+  run.progress.restart();
+  return runOnce(run);
+}
+
+/** The service's answer for an uploadId it does not know (never given, expired or completed). */
+function isForgotten(error: KodoError): boolean {
+  return error.status === 612;
 }
 
 function tokenHolder(initial: string, target: UploadTarget): TokenHolder {
@@ -141,13 +155,13 @@ async function runOnce(run: Run): Promise<Result<UploadData>> {
   if (!started.ok) return started;
   const state = started.data;
   const save = saver(job.resume, state);
-  for (const part of state.parts) run.progress.done(part.partNumber, part.size);
+  run.progress.resumed(state.parts.reduce((sum, part) => sum + part.size, 0));
 
   // Send the missing parts.
   const sent = await sendParts(run, state, save);
   if (!sent.ok) {
     await save.flush();
-    if (sent.error.code === "not_found") await forget(job.resume);
+    if (isForgotten(sent.error)) await forget(job.resume);
     return sent;
   }
 
@@ -162,14 +176,14 @@ async function runOnce(run: Run): Promise<Result<UploadData>> {
   const completed = await withToken(run, () =>
     completeUpload(place(run), state.uploadId, {
       parts,
-      fname: job.options.fileName ?? job.key,
+      fname: job.options.fileName ?? job.key ?? "fname",
       mimeType: job.options.mimeType,
       customVars: Object.fromEntries(prefixed(job.options.customVars, "x:")),
       metadata: Object.fromEntries(prefixed(job.options.metadata, "x-qn-meta-")),
     }),
   );
   if (!completed.ok) {
-    if (completed.error.code === "not_found") await forget(job.resume);
+    if (isForgotten(completed.error)) await forget(job.resume);
     return completed;
   }
   await forget(job.resume);
@@ -178,7 +192,7 @@ async function runOnce(run: Run): Promise<Result<UploadData>> {
   const mismatch = checkHash(answer.hash, local, completed.data.reqId);
   if (mismatch !== undefined) return fail(mismatch);
   run.progress.finish(size);
-  return ok({ key: answer.key ?? job.key, hash: local, fsize: size, response: answer });
+  return ok({ key: answer.key ?? job.key ?? "", hash: local, fsize: size, response: answer });
 }
 
 async function forget(resume: ResumePlan | undefined): Promise<void> {
@@ -196,19 +210,22 @@ async function startOrResume(run: Run): Promise<Result<ResumeState>> {
     saved.version === 1 &&
     saved.fingerprint === resume?.fingerprint &&
     saved.bucket === job.target.bucket &&
-    saved.key === job.key &&
+    saved.key === (job.key ?? "") &&
     saved.partSize === run.partSize &&
     saved.expireAt > now + 60;
 
   if (usable) {
-    // Keep only the parts the service holds, with the same etags.
+    // Keep only the parts the service holds, with the same etags, and those it holds that the
+    // state missed but the source matches.
     const listed = await withToken(run, () => listParts(place(run), saved.uploadId));
     if (listed.ok) {
       const held = new Map(listed.data.map((part) => [part.partNumber, part.etag]));
       const parts = saved.parts.filter((part) => held.get(part.partNumber) === part.etag);
-      return ok({ ...saved, parts });
+      const known = new Set(parts.map((part) => part.partNumber));
+      const missed = await matchingHeldParts(job.source, run.partSize, listed.data, known);
+      return ok({ ...saved, parts: [...parts, ...missed] });
     }
-    if (listed.error.code !== "not_found") return listed;
+    if (!isForgotten(listed.error)) return listed;
   }
   if (saved !== undefined) await forget(resume);
 
@@ -217,7 +234,7 @@ async function startOrResume(run: Run): Promise<Result<ResumeState>> {
   const state: ResumeState = {
     version: 1,
     bucket: job.target.bucket,
-    key: job.key,
+    key: job.key ?? "",
     uploadId: created.data.data.uploadId,
     expireAt: created.data.data.expireAt,
     partSize: run.partSize,
@@ -266,6 +283,7 @@ async function sendParts(
 
   let failure: KodoError | undefined;
   const inFlight = new Set<Promise<void>>();
+  const reader = partReader(source, run.partSize);
   let offset = 0;
 
   for (let partNumber = 1; failure === undefined && !signal.aborted; partNumber++) {
@@ -273,28 +291,38 @@ async function sendParts(
     const finished = done.get(partNumber);
     if (finished !== undefined) {
       if (source.readAt === undefined) {
-        const skipped = await readPart(source, offset, run.partSize);
+        const skipped = await reader.read(offset, run.partSize, signal);
         if (!skipped.ok) failure = skipped.error;
-        else if (skipped.data.length !== finished.size) failure = changedSource();
+        else if (skipped.data.bytes.length !== finished.size) failure = changedSource();
+        if (skipped.ok) skipped.data.release();
       }
       offset += finished.size;
       if (finished.size < run.partSize) break;
       continue;
     }
 
-    // Wait for a free slot, then read the part into its own memory.
+    // Wait for a free slot, then read the part into memory that no other part uses meanwhile.
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
     if (failure !== undefined || signal.aborted) break;
-    const read = await readPart(source, offset, run.partSize);
+    const read = await reader.read(offset, run.partSize, signal);
     if (!read.ok) {
-      failure = read.error;
+      failure ??= read.error;
       break;
     }
-    const bytes = read.data;
-    if (bytes.length === 0) break;
+    const { bytes, release } = read.data;
+    if (bytes.length < run.partSize) run.progress.ended(offset + bytes.length);
+    if (bytes.length === 0 || partNumber > partLimits.count) {
+      release();
+      if (bytes.length > 0) failure = tooManyParts(run.partSize);
+      break;
+    }
     offset += bytes.length;
 
-    const task = sendOnePart(partRun, state.uploadId, partNumber, bytes).then((part) => {
+    // The memory goes back once nothing reads it: the requests are over, the digest taken.
+    const digest = etagDigest(bytes);
+    const sending = sendOnePart(partRun, state.uploadId, partNumber, bytes, digest);
+    const task = sending.then((part) => {
+      digest.then(release, release);
       inFlight.delete(task);
       if (!part.ok) {
         failure ??= part.error;
@@ -330,18 +358,12 @@ function changedSource(): KodoError {
   });
 }
 
-async function readPart(
-  source: ByteSource,
-  offset: number,
-  size: number,
-): Promise<Result<Uint8Array>> {
-  try {
-    return ok(
-      source.readAt === undefined ? await source.read(size) : await source.readAt(offset, size),
-    );
-  } catch (cause) {
-    return fail(sourceError(cause));
-  }
+function tooManyParts(partSize: number): KodoError {
+  const mib = partSize / (1024 * 1024);
+  const message =
+    `the body needs more than ${partLimits.count} parts of ${mib} MiB: ` +
+    "give its size or a larger partSize";
+  return new KodoError({ code: "invalid_input", message });
 }
 
 /** A failure that a new attempt, on the next host, may not meet. */
@@ -351,24 +373,36 @@ function isTransient(error: KodoError): boolean {
   return error.status !== undefined && isRetryableStatus(error.status);
 }
 
+/**
+ * The error of a part that failed on every attempt, marked as one a later upload may not meet:
+ * the transport cannot say so itself, since it never sends a part's stream twice.
+ */
+function stillRetryable(error: KodoError): KodoError {
+  if (error.retryable) return error;
+  const { code, message, status, reqId, issues, cause } = error;
+  return new KodoError({ code, message, status, reqId, issues, cause, retryable: true });
+}
+
 /** Sends one part until it is acknowledged, with its own retries across hosts. */
 async function sendOnePart(
   run: Run,
   uploadId: string,
   partNumber: number,
   bytes: Uint8Array,
+  digest: Promise<EtagDigest>,
 ): Promise<Result<ResumePart>> {
   const md5 = md5Hex(bytes);
-  const digest = etagDigest(bytes);
   const transport = run.job.target.transport;
   const retries = transport.retry.retries;
   const once = { ...transport, retry: { ...transport.retry, retries: 0 } };
 
   for (let attempt = 1; ; attempt++) {
-    const reply = await withToken(run, () => {
-      const { body } = progressBody(bytes, (sent) => run.progress.sending(partNumber, sent));
+    const reply = await withToken(run, async () => {
+      const body = progressBody(bytes, (sent) => run.progress.sending(partNumber, sent));
       const where = { ...place(run, attempt - 1), transport: once };
-      return sendPart(where, uploadId, partNumber, body, bytes.length, md5);
+      const sent = await sendPart(where, uploadId, partNumber, body.body, bytes.length, md5);
+      body.stop();
+      return sent;
     });
 
     // The service must have received the very bytes sent.
@@ -391,8 +425,8 @@ async function sendOnePart(
     }
 
     if (run.signal?.aborted) return fail(error);
-    if (!(isTransient(error) || error.code === "checksum_mismatch") || attempt > retries)
-      return fail(error);
+    if (!(isTransient(error) || error.code === "checksum_mismatch")) return fail(error);
+    if (attempt > retries) return fail(stillRetryable(error));
     await sleep(backoffDelay(attempt, transport.retry), run.signal);
   }
 }

@@ -1,5 +1,6 @@
 /** The size of the slices a part is streamed in, so that progress moves in small steps. */
-const slice = 64 * 1024;
+export const progressSlice = 128 * 1024;
+const slice = progressSlice;
 
 let streamsSupported: boolean | undefined;
 
@@ -28,28 +29,39 @@ function canStreamRequests(): boolean {
 }
 
 /**
- * The body of a part: a stream of 64 KiB slices that reports each slice as fetch takes it, where
- * streams can be sent; else the bytes themselves, reported whole once sent.
+ * The body of a part: a stream of 64 KiB slices of the part's bytes (views, not copies) that
+ * reports each slice as fetch takes it, where streams can be sent; else the bytes themselves,
+ * reported whole once sent. Once `stop` is called the stream gives nothing more, so that the
+ * part's memory can be used again even if fetch were still to read.
  *
- * @returns The body, and whether it reports its own progress.
+ * @returns The body, whether it reports its own progress, and `stop`.
  */
 export function progressBody(
   bytes: Uint8Array,
   onSent: (bytesSoFar: number) => void,
-): { body: Uint8Array | ReadableStream<Uint8Array>; streamed: boolean } {
-  if (bytes.length <= slice || !canStreamRequests()) return { body: bytes, streamed: false };
+): { body: Uint8Array | ReadableStream<Uint8Array>; streamed: boolean; stop(): void } {
+  if (bytes.length <= slice || !canStreamRequests()) {
+    return { body: bytes, streamed: false, stop: () => undefined };
+  }
+  let source: Uint8Array | undefined = bytes;
   let offset = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (offset >= bytes.length) {
+      if (source === undefined || offset >= source.length) {
         controller.close();
         return;
       }
-      const end = Math.min(bytes.length, offset + slice);
-      controller.enqueue(bytes.slice(offset, end));
+      const end = Math.min(source.length, offset + slice);
+      controller.enqueue(source.subarray(offset, end));
       offset = end;
       onSent(offset);
     },
   });
-  return { body, streamed: true };
+  return {
+    body,
+    streamed: true,
+    stop: () => {
+      source = undefined;
+    },
+  };
 }

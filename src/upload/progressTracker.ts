@@ -1,14 +1,27 @@
+import { progressSlice } from "./progressBody.ts";
 import type { UploadProgress } from "./uploadTypes.ts";
 
-/** Reports at least this often while bytes flow. */
-const step = 256 * 1024;
+/**
+ * Reports once this much more was sent: bytes are counted a slice at a time, so that reports
+ * come at least every 256 KiB.
+ */
+const step = 256 * 1024 - progressSlice;
 
 /** Counts the bytes of an upload's parts and reports them, never going backwards. */
 export interface ProgressTracker {
   /** A part in flight has had `sent` of its bytes taken by fetch. */
   sending(partNumber: number, sent: number): void;
-  /** A part was acknowledged (or found done when resuming). */
+  /** A part was acknowledged. */
   done(partNumber: number, size: number): void;
+  /** Parts found done when resuming: reported at once, as one step. */
+  resumed(size: number): void;
+  /** The end of a source of unknown length was read: its size is now known. */
+  ended(size: number): void;
+  /**
+   * The upload starts over from its first byte: counting begins again, but nothing is reported
+   * until the count passes what was already reported.
+   */
+  restart(): void;
   /** The upload is complete: reports the total, once. */
   finish(total: number): void;
 }
@@ -18,20 +31,31 @@ export function trackProgress(
   total: number | undefined,
   onProgress: ((progress: UploadProgress) => void) | undefined,
 ): ProgressTracker {
+  let known = total;
   let acknowledged = 0;
   const inFlight = new Map<number, number>();
   let reported = -1;
   let finished = false;
 
+  // A callback that throws must not break the upload (it may run inside a request's body).
+  const tell = (progress: UploadProgress) => {
+    try {
+      onProgress?.(progress);
+    } catch {
+      // The caller's failure is not the upload's.
+    }
+  };
+
   const report = (force: boolean) => {
     if (onProgress === undefined || finished) return;
-    let loaded = acknowledged;
-    for (const sent of inFlight.values()) loaded += sent;
-    // The total is reported by finish() alone, after the service has the whole object.
-    if (total !== undefined) loaded = Math.min(loaded, total - 1);
+    let counted = acknowledged;
+    for (const sent of inFlight.values()) counted += sent;
+    // The last byte is reported by finish() alone, after the service has the whole object; while
+    // the total is unknown, any byte may be the last.
+    const loaded = Math.min(counted, (known ?? counted) - 1);
     if (loaded <= reported || (!force && loaded - reported < step)) return;
     reported = loaded;
-    onProgress({ loaded, total });
+    tell({ loaded, total: known });
   };
 
   return {
@@ -45,10 +69,21 @@ export function trackProgress(
       acknowledged += size;
       report(true);
     },
+    resumed(size) {
+      acknowledged += size;
+      if (size > 0) report(true);
+    },
+    ended(size) {
+      known ??= size;
+    },
+    restart() {
+      acknowledged = 0;
+      inFlight.clear();
+    },
     finish(size) {
       if (onProgress === undefined || finished) return;
       finished = true;
-      onProgress({ loaded: size, total: size });
+      tell({ loaded: size, total: size });
     },
   };
 }

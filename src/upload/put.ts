@@ -4,7 +4,7 @@ import { fail, type Result } from "../result.ts";
 import { checkKey } from "../validate.ts";
 import { byteSource, type UploadBody } from "./byteSource.ts";
 import { clientTarget, type UploadPolicy } from "./clientTarget.ts";
-import type { ResumePlan } from "./multipartUpload.ts";
+import { resumePlan } from "./resumePlan.ts";
 import { checkUploadOptions, uploadBody } from "./uploadBody.ts";
 import type { UploadData, UploadOptions } from "./uploadTypes.ts";
 
@@ -47,23 +47,6 @@ export async function put(
   if (!source.ok) return source;
 
   const target = clientTarget(client, key, options.policy);
-  return uploadBody(target, key, source.data, options, resumePlan(client, key, body, options));
-}
-
-/** Resuming needs a store; the source is told apart by the caller's id, its size and its name. */
-function resumePlan(
-  client: Client,
-  key: string,
-  body: UploadBody,
-  options: PutOptions,
-): ResumePlan | undefined {
-  if (options.resumeStore === undefined) return undefined;
-  const file = typeof File !== "undefined" && body instanceof File ? body : undefined;
-  const size = typeof Blob !== "undefined" && body instanceof Blob ? body.size : options.size;
-  const fingerprint = JSON.stringify([options.resumeId, size, file?.name, file?.lastModified]);
-  return {
-    store: options.resumeStore,
-    id: options.resumeId ?? `${client.bucket}:${key}`,
-    fingerprint,
-  };
+  const resume = resumePlan(client.bucket, key, body, options);
+  return uploadBody(target, key, source.data, options, resume);
 }

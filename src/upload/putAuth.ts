@@ -43,9 +43,10 @@ export async function putAuth(
   client: Client,
   options: PutAuthOptions = {},
 ): Promise<Result<PutAuthData>> {
+  const invalid = checkOptions(options);
+  if (invalid !== undefined) return fail(invalid);
   const { expiresIn = 3600, key, signal, ...policy } = options;
-  const problem =
-    checkOptions(options) ?? (key === undefined ? undefined : checkKey(key, "options.key"));
+  const problem = key === undefined ? undefined : checkKey(key, "options.key");
   if (problem !== undefined) return fail(problem);
   if (!(Number.isInteger(expiresIn) && expiresIn > 0)) {
     return fail(invalidInput("options.expiresIn: expected a positive whole number of seconds"));

@@ -1,5 +1,3 @@
-import { open } from "node:fs/promises";
-import { resolve } from "node:path";
 import { sha1 } from "../auth/crypto.ts";
 import type { Client } from "../client.ts";
 import { invalidInput } from "../errors.ts";
@@ -53,6 +51,8 @@ export async function putFile(
   if (!file.ok) return file;
   const { source, mtimeMs } = file.data;
 
+  // node:path (like node:fs below) loads on the first call: importing the package stays cheap.
+  const { resolve } = await import("node:path");
   const absolute = resolve(path);
   const mimeType = options.mimeType ?? mimeFromName(path) ?? "application/octet-stream";
   const resume =
@@ -78,6 +78,7 @@ async function openFile(
   path: string,
 ): Promise<Result<{ source: ByteSource & { size: number }; mtimeMs: number }>> {
   try {
+    const { open } = await import("node:fs/promises");
     const handle = await open(path, "r");
     const info = await handle.stat();
     if (!info.isFile()) {
@@ -86,24 +87,25 @@ async function openFile(
     }
     const size = info.size;
     let position = 0;
-    const readAt = async (offset: number, length: number) => {
-      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+    const readAtInto = async (buffer: Uint8Array, offset: number) => {
+      const wanted = Math.max(0, Math.min(buffer.length, size - offset));
       let filled = 0;
-      while (filled < buffer.length) {
-        const { bytesRead } = await handle.read(
-          buffer,
-          filled,
-          buffer.length - filled,
-          offset + filled,
-        );
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, offset + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
+      return filled;
+    };
+    const readAt = async (offset: number, length: number) => {
+      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      const filled = await readAtInto(buffer, offset);
       return filled === buffer.length ? buffer : buffer.subarray(0, filled);
     };
     const source = {
       size,
       readAt,
+      readAtInto,
       read: async (length: number) => {
         const piece = await readAt(position, length);
         position += piece.length;

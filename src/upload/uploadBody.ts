@@ -5,6 +5,7 @@ import { type ByteSource, prependBytes } from "./byteSource.ts";
 import { formUpload } from "./formUpload.ts";
 import { multipartUpload, type ResumePlan } from "./multipartUpload.ts";
 import { checkPartOptions } from "./partPlan.ts";
+import { sizedSource } from "./sizedSource.ts";
 import { checkFields, sourceError } from "./uploadFields.ts";
 import type { UploadData, UploadOptions, UploadTarget } from "./uploadTypes.ts";
 
@@ -13,15 +14,17 @@ export const defaultMultipartThreshold = 4 * 1024 * 1024;
 
 /**
  * Uploads a source: in one form request when it is small (its size known, or found by reading a
- * little past the threshold), else in parts. The source is closed in the end.
+ * little past the threshold), else in parts. The source is closed in the end. With no key
+ * (`undefined`) the service chooses it: the policy's saveKey, else the content's hash.
  */
 export async function uploadBody(
   target: UploadTarget,
-  key: string,
-  source: ByteSource,
+  key: string | undefined,
+  body: ByteSource,
   options: UploadOptions,
   resume: ResumePlan | undefined,
 ): Promise<Result<UploadData>> {
+  const source = sizedSource(body);
   try {
     const threshold = options.multipartThreshold ?? defaultMultipartThreshold;
     if (source.size !== undefined && source.size <= threshold) {
@@ -43,7 +46,9 @@ export async function uploadBody(
   } catch (cause) {
     return fail(sourceError(cause));
   } finally {
-    await source.close().catch(() => undefined);
+    // An aborted upload does not wait for a source stuck in a read to let go.
+    const closing = source.close().catch(() => undefined);
+    if (options.signal?.aborted !== true) await closing;
   }
 }
 

@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import type { Transport } from "../http/request.ts";
 import type { Result } from "../result.ts";
+import { lazySchema } from "../schema.ts";
 
 /** Options every upload takes. */
 export interface UploadOptions {
@@ -20,7 +20,11 @@ export interface UploadOptions {
   partSize?: number | undefined;
   /** How many parts are sent at the same time (4 by default). */
   concurrency?: number | undefined;
-  /** Called as bytes are sent: at least every 256 KiB, never going backwards. */
+  /**
+   * Called as bytes are sent: at least every 256 KiB, never going backwards, and with the total
+   * exactly once, when the service has the whole object (so a stream of unknown length is
+   * reported one byte short until then).
+   */
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   /** Where the state of a multipart upload is kept so that it can resume. */
   resumeStore?: ResumeStore | undefined;
@@ -39,6 +43,7 @@ export interface UploadProgress {
 
 /** What an upload gives back. */
 export interface UploadData {
+  /** The key stored under: the one asked for, or the one the service chose and named. */
   key: string;
   /** Qiniu's etag of the content, checked against the one computed while sending. */
   hash: string;
@@ -52,6 +57,7 @@ export interface UploadData {
 export interface ResumeState {
   version: 1;
   bucket: string;
+  /** The key; empty when the service chooses it. */
   key: string;
   uploadId: string;
   /** Unix seconds after which the service forgets the upload. */
@@ -91,7 +97,6 @@ export interface UploadTarget {
 }
 
 /** The answer to an upload: any JSON object, with the hash and key when the service sent them. */
-export const uploadAnswerSchema = z.looseObject({
-  hash: z.optional(z.string()),
-  key: z.optional(z.nullable(z.string())),
-});
+export const uploadAnswerSchema = lazySchema(() =>
+  import("./uploadAnswerSchema.ts").then((m) => m.uploadAnswerSchema),
+);

@@ -1,12 +1,17 @@
-import * as z from "zod/mini";
 import { type ParsedUploadToken, parseUploadToken } from "../auth/uploadToken.ts";
-import { defaultRetry, type Logger, type RetryOptions, toOrigin } from "../client.ts";
+import {
+  defaultRetry,
+  type Logger,
+  type RetryOptions,
+  toOrigin,
+  transportRules,
+} from "../client.ts";
 import { invalidInput, KodoError } from "../errors.ts";
 import type { Transport } from "../http/request.ts";
 import { queryRegion } from "../region/queryRegion.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { check, describeIssues } from "../schema.ts";
-import { checkKey } from "../validate.ts";
+import { describeIssues } from "../schema.ts";
+import { arrayOf, checkKey, fieldIssues, func, optional, text } from "../validate.ts";
 import { byteSource, type UploadBody } from "./byteSource.ts";
 import { resumePlan } from "./resumePlan.ts";
 import { checkUploadOptions, uploadBody } from "./uploadBody.ts";
@@ -30,28 +35,6 @@ export interface UploadWithTokenOptions extends UploadOptions {
   /** Gives a fresh token when the service says the one in use expired (a 401 mid-upload). */
   tokenProvider?: (() => Promise<string>) | undefined;
 }
-
-const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === "function");
-
-const transportSchema = z.object({
-  ucHost: z.optional(z.string().check(z.minLength(1))),
-  upHosts: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-  useHttps: z.optional(z.boolean()),
-  fetch: z.optional(fn),
-  timeoutMs: z.optional(z.number().check(z.positive(), z.maximum(24 * 3600 * 1000))),
-  retry: z.optional(
-    z.union([
-      z.literal(false),
-      z.object({
-        retries: z.optional(z.int().check(z.minimum(0), z.maximum(20))),
-        baseDelayMs: z.optional(z.number().check(z.minimum(0))),
-        maxDelayMs: z.optional(z.number().check(z.minimum(0))),
-      }),
-    ]),
-  ),
-  logger: z.optional(fn),
-  tokenProvider: z.optional(fn),
-});
 
 /**
  * Uploads a body holding only an upload token, never a secret key: what a browser or a mobile
@@ -103,11 +86,13 @@ export async function uploadWithToken(
 }
 
 function checkTransport(options: UploadWithTokenOptions): KodoError | undefined {
-  const { ucHost, upHosts, useHttps, fetch, timeoutMs, retry, logger, tokenProvider } = options;
-  const fields = { ucHost, upHosts, useHttps, fetch, timeoutMs, retry, logger, tokenProvider };
-  const checked = check(transportSchema, fields);
-  if (checked.ok) return undefined;
-  return invalidInput(`options: ${describeIssues(checked.issues)}`, checked.issues);
+  const issues = fieldIssues(options as Record<string, unknown>, {
+    ...transportRules(),
+    upHosts: optional(arrayOf(text, true)),
+    tokenProvider: optional(func),
+  });
+  if (issues.length === 0) return undefined;
+  return invalidInput(`options: ${describeIssues(issues)}`, issues);
 }
 
 /** The file name and MIME type of a File, where the options do not set them. */

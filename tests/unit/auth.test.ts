@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { urlsafeBase64Decode, urlsafeBase64Encode } from "../../src/auth/base64.ts";
-import { hmacSha1 } from "../../src/auth/crypto.ts";
 import { sign, signWithData } from "../../src/auth/credentials.ts";
-import { decodeEntry, encodedEntry } from "../../src/auth/entry.ts";
+import { hmacSha1 } from "../../src/auth/crypto.ts";
 import { signDownloadUrl } from "../../src/auth/downloadUrl.ts";
-import { qiniuSigningData, signQiniu } from "../../src/auth/qiniu.ts";
+import { decodeEntry, encodedEntry } from "../../src/auth/entry.ts";
 import { qboxSigningData, signQbox } from "../../src/auth/qbox.ts";
+import { qiniuSigningData, signQiniu } from "../../src/auth/qiniu.ts";
 import { parseUploadToken, uploadToken } from "../../src/auth/uploadToken.ts";
 import { verifyCallback } from "../../src/auth/verifyCallback.ts";
 import { verifyCallbackSignature } from "../../src/auth/verifyCallbackSignature.ts";
@@ -70,7 +70,10 @@ describe("uploadToken", () => {
 
   it("sets the deadline from expiresIn", async () => {
     const before = Math.floor(Date.now() / 1000);
-    const result = await uploadToken({ accessKey: "a", secretKey: "s" }, { scope: "b", expiresIn: 60 });
+    const result = await uploadToken(
+      { accessKey: "a", secretKey: "s" },
+      { scope: "b", expiresIn: 60 },
+    );
     const deadline = parseUploadToken(result.data ?? "")?.policy.deadline ?? 0;
     expect(deadline - before).toBeGreaterThanOrEqual(60);
     expect(deadline - before).toBeLessThanOrEqual(61);
@@ -97,7 +100,9 @@ describe("signQbox", () => {
   const [move, emptyPath] = vectors.qboxToken;
 
   it("signs a management request as the vector says", async () => {
-    expect(await signQbox(move!, { method: move!.method, url: move!.url!, body: "" })).toBe(move!.want);
+    expect(await signQbox(move!, { method: move!.method, url: move!.url!, body: "" })).toBe(
+      move!.want,
+    );
   });
 
   it("signs the form body after an empty path", async () => {
@@ -115,7 +120,13 @@ describe("signQiniu", () => {
   const requests = vectors.qiniuToken.filter((v) => v.url !== undefined);
   for (const v of requests) {
     it(`signs ${v.method} ${v.url}`, async () => {
-      const request = { method: v.method, url: v.url!, headers: v.headers, contentType: v.contentType, body: v.body };
+      const request = {
+        method: v.method,
+        url: v.url!,
+        headers: v.headers,
+        contentType: v.contentType,
+        body: v.body,
+      };
       expect(await signQiniu(v, request)).toBe(v.want);
     });
   }
@@ -144,13 +155,21 @@ describe("signDownloadUrl", () => {
     it("signs the URL with its deadline as the vector says", async () => {
       const [base, query] = v.signedUrl.split("?");
       const deadline = Number(new URLSearchParams(query).get("e"));
-      const url = await signDownloadUrl({ accessKey: "AK", secretKey: v.secretKey }, base!, deadline);
+      const url = await signDownloadUrl(
+        { accessKey: "AK", secretKey: v.secretKey },
+        base!,
+        deadline,
+      );
       expect(url).toBe(`${v.signedUrl}&token=AK:${v.wantSign}`);
     });
   }
 
   it("appends to an existing query", async () => {
-    const url = await signDownloadUrl({ accessKey: "a", secretKey: "s" }, "http://d/k?attname=x", 10);
+    const url = await signDownloadUrl(
+      { accessKey: "a", secretKey: "s" },
+      "http://d/k?attname=x",
+      10,
+    );
     expect(url).toMatch(/^http:\/\/d\/k\?attname=x&e=10&token=a:[\w-]+=$/);
   });
 });
@@ -187,7 +206,8 @@ describe("verifyCallback", () => {
 
     it(`rejects the ${v.authorization.split(" ")[0]} vector with any byte of the body altered`, async () => {
       for (let i = 0; i < v.body.length; i++) {
-        const altered = v.body.slice(0, i) + String.fromCharCode(v.body.charCodeAt(i) ^ 1) + v.body.slice(i + 1);
+        const altered =
+          v.body.slice(0, i) + String.fromCharCode(v.body.charCodeAt(i) ^ 1) + v.body.slice(i + 1);
         const valid = await verifyCallbackSignature(v, {
           authorization: v.authorization,
           method,
@@ -203,7 +223,8 @@ describe("verifyCallback", () => {
     it(`rejects the ${v.authorization.split(" ")[0]} vector with any byte of the signature altered`, async () => {
       const auth = v.authorization;
       for (let i = auth.indexOf(":") + 1; i < auth.length; i++) {
-        const altered = auth.slice(0, i) + String.fromCharCode(auth.charCodeAt(i) ^ 1) + auth.slice(i + 1);
+        const altered =
+          auth.slice(0, i) + String.fromCharCode(auth.charCodeAt(i) ^ 1) + auth.slice(i + 1);
         const valid = await verifyCallbackSignature(v, {
           authorization: altered,
           method,
@@ -218,10 +239,13 @@ describe("verifyCallback", () => {
   }
 
   it("gives unauthorized for a request without a signature", async () => {
-    const result = await verifyCallback(new Request("https://x/cb", { method: "POST", body: "a=1" }), {
-      accessKey: "a",
-      secretKey: "s",
-    });
+    const result = await verifyCallback(
+      new Request("https://x/cb", { method: "POST", body: "a=1" }),
+      {
+        accessKey: "a",
+        secretKey: "s",
+      },
+    );
     expect(result.error?.code).toBe("unauthorized");
   });
 });

@@ -1,0 +1,245 @@
+/**
+ * What `bench/run.ts` measures, one measurement per process: run.ts compiles this file to plain
+ * JavaScript and runs it with `node`, so that the peak RSS of the process is the uploader's and
+ * not a TypeScript loader's. qiniu-kit is loaded from `dist/` (what users run), the official
+ * `qiniu` package from `node_modules`. Each run prints one line of JSON.
+ *
+ *   node measure.mjs <role> [args]   with BENCH_TARGET='{"root","url","accessKey",…}'
+ *
+ * Roles: `idle`; `etag <file> <runs>`; `upload <ours|peer> <file> <key>`;
+ * `form <ours|peer> <prefix> <count> <concurrency>`; `stat <ours|peer> <prefix> <count>
+ * <concurrency>`.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type Qiniu from "qiniu";
+
+type Kit = typeof import("../src/index.ts");
+type Side = "ours" | "peer";
+
+/** The emulator, its keys and bucket, and where the package lives. */
+export interface Target {
+  root: string;
+  url: string;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+}
+
+/** What an etag run reports: the times of each way, in ms, run after run. */
+export interface EtagTimes {
+  hash: string;
+  ours: number[];
+  sha1: number[];
+  qetag: number[];
+}
+
+/** What an upload reports. */
+export interface UploadMeasure {
+  seconds: number;
+  /** The highest RSS of the process's life, in bytes. */
+  peakRss: number;
+  hash: string;
+}
+
+/** What a run of small operations reports. */
+export interface OpsMeasure {
+  opsPerSecond: number;
+  peakRss: number;
+}
+
+const MiB = 1024 * 1024;
+/** Operations made before the timed ones: region query, connections, compiled code. */
+const WARM_UP = 32;
+
+const target = JSON.parse(process.env.BENCH_TARGET ?? "{}") as Target;
+const [role, ...args] = process.argv.slice(2);
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+if (role === "idle") print({ peakRss: peakRss() });
+else if (role === "etag") print(await etagTimes(args[0]!, Number(args[1])));
+else if (role === "upload") print(await upload(args[0] as Side, args[1]!, args[2]!));
+else if (role === "form" || role === "stat") {
+  const [side, prefix, count, concurrency] = args;
+  print(await smallOps(role, side as Side, prefix!, Number(count), Number(concurrency)));
+} else throw new Error(`unknown role ${role}`);
+
+function print(value: unknown): void {
+  console.log(JSON.stringify(value));
+}
+
+function loadKit(): Promise<Kit> {
+  return import(pathToFileURL(join(target.root, "dist/index.js")).href) as Promise<Kit>;
+}
+
+function loadPeer(): typeof Qiniu {
+  return createRequire(join(target.root, "package.json"))("qiniu") as typeof Qiniu;
+}
+
+function kitClient(kit: Kit) {
+  const { accessKey, secretKey, bucket, url } = target;
+  return kit.createClient({ accessKey, secretKey, bucket, ucHost: url, timeoutMs: 300_000 });
+}
+
+/** The official SDK pointed at the emulator: its uc host, http, no region cache on disk. */
+function peerSdk(qiniu: typeof Qiniu) {
+  // UC_HOST is a setter the typings leave out; it sends every uc call to the emulator.
+  Object.assign(qiniu.conf, { UC_HOST: new URL(target.url).host });
+  const config = new qiniu.conf.Config({ useHttpsDomain: false });
+  config.regionsQueryResultCachePath = null;
+  const mac = new qiniu.auth.digest.Mac(target.accessKey, target.secretKey);
+  return { config, mac };
+}
+
+/** The peer's answers must be successes, or the run measures nothing. */
+function checkPeer(result: { resp: { statusCode?: number | undefined } }, what: string): void {
+  if (result.resp.statusCode !== 200) {
+    throw new Error(`${what}: the official SDK got ${result.resp.statusCode}`);
+  }
+}
+
+// The etag of a file three ways, in turn, run after run, so that a busy moment of the machine
+// hits all three alike: qiniu-kit's etag of a file stream (as its `etag` command reads one),
+// one-thread SHA-1 of the same stream, and Qiniu's qetag algorithm written plainly.
+async function etagTimes(file: string, runs: number): Promise<EtagTimes> {
+  const kit = await loadKit();
+  const ways = {
+    ours: () => kit.etag(createReadStream(file)),
+    sha1: () => sha1OfFile(file),
+    qetag: () => plainQetag(file),
+  };
+  const times: EtagTimes = { hash: "", ours: [], sha1: [], qetag: [] };
+
+  // A first pass of each, untimed, to warm the page cache and the code; the two etags agree.
+  const [ours, , plain] = [await ways.ours(), await ways.sha1(), await ways.qetag()];
+  if (ours !== plain) throw new Error(`etag ${ours} differs from the plain qetag ${plain}`);
+  times.hash = ours;
+  for (let run = 0; run < runs; run++) {
+    for (const name of ["ours", "sha1", "qetag"] as const) {
+      const start = performance.now();
+      await ways[name]();
+      times[name].push(performance.now() - start);
+    }
+  }
+  return times;
+}
+
+async function sha1OfFile(file: string): Promise<string> {
+  const hash = createHash("sha1");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/**
+ * Qiniu's etag as its documentation describes it, one block after the other: the SHA-1 of each
+ * 4 MiB block; one block gives 0x16 and its SHA-1, more give 0x96 and the SHA-1 of their SHA-1s;
+ * URL-safe base64.
+ */
+async function plainQetag(file: string): Promise<string> {
+  const handle = await open(file, "r");
+  const block = Buffer.alloc(4 * MiB);
+  const digests: Buffer[] = [];
+  try {
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(block, 0, block.length, position);
+      if (bytesRead === 0 && digests.length > 0) break;
+      digests.push(createHash("sha1").update(block.subarray(0, bytesRead)).digest());
+      position += bytesRead;
+      if (bytesRead < block.length) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  const raw =
+    digests.length === 1
+      ? Buffer.concat([Buffer.from([0x16]), digests[0]!])
+      : Buffer.concat([
+          Buffer.from([0x96]),
+          createHash("sha1").update(Buffer.concat(digests)).digest(),
+        ]);
+  return raw.toString("base64url").padEnd(28, "=");
+}
+
+// One upload of a file, each library with its defaults: qiniu-kit's putFile (4 MiB parts, 4 at a
+// time, resumable); the official SDK's ResumeUploader.putFileV2 (multipart v2, 4 MiB parts).
+async function upload(side: Side, file: string, key: string): Promise<UploadMeasure> {
+  if (side === "ours") {
+    const kit = await loadKit();
+    const client = kitClient(kit);
+    const start = performance.now();
+    const result = await kit.putFile(client, key, file);
+    const seconds = (performance.now() - start) / 1000;
+    if (!result.ok) throw result.error;
+    return { seconds, peakRss: peakRss(), hash: result.data.hash };
+  }
+
+  const qiniu = loadPeer();
+  const { config, mac } = peerSdk(qiniu);
+  const start = performance.now();
+  const token = new qiniu.rs.PutPolicy({ scope: `${target.bucket}:${key}` }).uploadToken(mac);
+  const uploader = new qiniu.resume_up.ResumeUploader(config);
+  const result = await uploader.putFileV2(token, key, file, qiniu.resume_up.PutExtra.create());
+  const seconds = (performance.now() - start) / 1000;
+  checkPeer(result, "putFileV2");
+  return { seconds, peakRss: peakRss(), hash: (result.data as { hash: string }).hash };
+}
+
+// Many small operations, `concurrency` at a time: form uploads of 4 KiB (qiniu-kit's put of
+// bytes; the official FormUploader.put of a Buffer, with a token signed once), or stats of the
+// keys the form uploads made.
+async function smallOps(
+  kind: "form" | "stat",
+  side: Side,
+  prefix: string,
+  count: number,
+  concurrency: number,
+): Promise<OpsMeasure> {
+  const body = new Uint8Array(4096).map((_, i) => (i * 31 + count) & 0xff);
+  const operation = side === "ours" ? await kitOperation(kind, body) : peerOperation(kind, body);
+
+  // Warm up on keys of their own, then time `count` operations.
+  await runMany(WARM_UP, concurrency, (i) => operation(`${prefix}warm-${i}`));
+  const start = performance.now();
+  await runMany(count, concurrency, (i) => operation(`${prefix}${i}`));
+  const seconds = (performance.now() - start) / 1000;
+  return { opsPerSecond: count / seconds, peakRss: peakRss() };
+}
+
+async function kitOperation(kind: "form" | "stat", body: Uint8Array) {
+  const kit = await loadKit();
+  const client = kitClient(kit);
+  return async (key: string) => {
+    const result = kind === "form" ? await kit.put(client, key, body) : await kit.stat(client, key);
+    if (!result.ok) throw result.error;
+  };
+}
+
+function peerOperation(kind: "form" | "stat", body: Uint8Array) {
+  const qiniu = loadPeer();
+  const { config, mac } = peerSdk(qiniu);
+  const token = new qiniu.rs.PutPolicy({ scope: target.bucket }).uploadToken(mac);
+  const form = new qiniu.form_up.FormUploader(config);
+  const buckets = new qiniu.rs.BucketManager(mac, config);
+  const bytes = Buffer.from(body);
+  return async (key: string) => {
+    if (kind === "form") checkPeer(await form.put(token, key, bytes, null), "FormUploader.put");
+    else checkPeer(await buckets.stat(target.bucket, key), "BucketManager.stat");
+  };
+}
+
+/** Runs `operation(0 … count - 1)`, at most `concurrency` at a time. */
+async function runMany(
+  count: number,
+  concurrency: number,
+  operation: (index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await operation(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}

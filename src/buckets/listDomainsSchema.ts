@@ -1,0 +1,4 @@
+import * as z from "zod/mini";
+
+/** The domains bound to a bucket. */
+export const domainsSchema = z.array(z.string());
