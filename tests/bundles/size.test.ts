@@ -110,6 +110,20 @@ describe("browser bundles of the built package", () => {
   });
 });
 
+// The goals are 2.5 KB for putAuth, 7 KB for stat and 22 KB for everything; they are missed, for
+// the reasons docs/runtimes.md gives. These ceilings, a little above today's sizes, keep the
+// bundles from growing unnoticed until a design that meets the goals lands.
+const ceilings = { putAuth: 12.5 * KB, stat: 13 * KB, all: 32 * KB };
+
+describe("bundle sizes", () => {
+  for (const [name, ceiling] of Object.entries(ceilings)) {
+    it(`keep ${name} at most ${(ceiling / KB).toFixed(1)} KB gzipped`, async () => {
+      const made = await bundle(entries[name as keyof typeof ceilings]);
+      expect(made.gzip).toBeLessThanOrEqual(ceiling);
+    });
+  }
+});
+
 // The sizes, for the record: docs/runtimes.md quotes them.
 afterAll(async () => {
   const rows: string[] = [];
