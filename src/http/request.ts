@@ -41,7 +41,8 @@ export interface RequestSpecBase {
   /** The path and query, already encoded, starting with `/`. */
   path: string;
   headers?: Readonly<Record<string, string>> | undefined;
-  body?: RequestBody | undefined;
+  /** The body, or a function that makes a fresh one for each attempt (a stream may be resent). */
+  body?: RequestBody | (() => RequestBody) | undefined;
   contentType?: string | undefined;
   /** How the request is signed; unsigned when absent. */
   auth?: RequestAuth | undefined;
@@ -123,8 +124,9 @@ async function send<T>(
   if (problem !== undefined) return fail(invalidInput(`${label}: ${problem}`));
   if (spec.signal?.aborted) return fail(abortedError(label, spec.signal.reason));
 
-  const body = spec.body ?? null;
-  const replayable = !(body instanceof ReadableStream);
+  const makeBody = typeof spec.body === "function" ? spec.body : undefined;
+  const fixedBody = typeof spec.body === "function" ? null : (spec.body ?? null);
+  const replayable = makeBody !== undefined || !(fixedBody instanceof ReadableStream);
   const fetchFn = transport.fetch ?? globalThis.fetch;
   const retries = transport.retry.retries;
 
@@ -132,7 +134,7 @@ async function send<T>(
     // Prepare this attempt for its host: the signature covers the host.
     const url = urls[(attemptNumber - 1) % urls.length]!;
     const started = Date.now();
-    const init = await requestInit(spec, method, url, body);
+    const init = await requestInit(spec, method, url, makeBody?.() ?? fixedBody);
     if (!init.ok) return fail(init.error);
 
     // Send it and decide whether to go on.

@@ -4,6 +4,8 @@ import { crc32 } from "../checksums/crc32.ts";
 import { etagDigest } from "../etag/etagDigest.ts";
 import { request } from "../http/request.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { progressBody } from "./progressBody.ts";
+import { trackProgress } from "./progressTracker.ts";
 import { checkHash, prefixed } from "./uploadFields.ts";
 import {
   type UploadData,
@@ -28,19 +30,24 @@ export async function formUpload(
   const hosts = await target.hosts(options.signal);
   if (!hosts.ok) return hosts;
   const local = etagDigest(bytes);
-  options.onProgress?.({ loaded: 0, total: bytes.length });
+  const progress = trackProgress(bytes.length, options.onProgress);
 
   // Send, and once more with a new token if the service says the first one expired.
   let token = await target.token();
   for (let renewed = false; ; renewed = true) {
     if (!token.ok) return token;
     const boundary = `----qiniu-kit-${crypto.randomUUID()}`;
+    const form = formBody(boundary, token.data, key, bytes, options);
+    // Each attempt streams the form afresh, reporting the file's share of what fetch took.
+    const sentOfFile = (sent: number) =>
+      progress.sending(1, Math.floor((sent * bytes.length) / form.length));
     const reply = await request(target.transport, {
       method: "POST",
       hosts: hosts.data,
       path: "/",
       contentType: `multipart/form-data; boundary=${boundary}`,
-      body: formBody(boundary, token.data, key, bytes, options),
+      headers: { "Content-Length": String(form.length) },
+      body: () => progressBody(form, sentOfFile).body,
       schema: uploadAnswerSchema,
       idempotent: true,
       signal: options.signal,
@@ -58,7 +65,7 @@ export async function formUpload(
     const hash = urlsafeBase64Encode((await local).digest);
     const mismatch = checkHash(answer.hash, hash, reply.data.reqId);
     if (mismatch !== undefined) return fail(mismatch);
-    options.onProgress?.({ loaded: bytes.length, total: bytes.length });
+    progress.finish(bytes.length);
     return ok({ key: answer.key ?? key ?? "", hash, fsize: bytes.length, response: answer });
   }
 }

@@ -1,5 +1,8 @@
-/** The size of the slices a part is streamed in, so that progress moves in small steps. */
-export const progressSlice = 128 * 1024;
+/**
+ * The size of the slices a part is streamed in: progress moves in steps of this size, and each
+ * slice costs fetch a little memory that the garbage collector must take back.
+ */
+export const progressSlice = 256 * 1024;
 const slice = progressSlice;
 
 let streamsSupported: boolean | undefined;
@@ -29,7 +32,7 @@ function canStreamRequests(): boolean {
 }
 
 /**
- * The body of a part: a stream of 64 KiB slices of the part's bytes (views, not copies) that
+ * The body of a part: a stream of 256 KiB slices of the part's bytes (views, not copies) that
  * reports each slice as fetch takes it, where streams can be sent; else the bytes themselves,
  * reported whole once sent. Once `stop` is called the stream gives nothing more, so that the
  * part's memory can be used again even if fetch were still to read.

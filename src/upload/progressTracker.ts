@@ -32,6 +32,7 @@ export function trackProgress(
   onProgress: ((progress: UploadProgress) => void) | undefined,
 ): ProgressTracker {
   let known = total;
+  const holdBack = total === undefined ? 1 : 0;
   let acknowledged = 0;
   const inFlight = new Map<number, number>();
   let reported = -1;
@@ -50,9 +51,9 @@ export function trackProgress(
     if (onProgress === undefined || finished) return;
     let counted = acknowledged;
     for (const sent of inFlight.values()) counted += sent;
-    // The last byte is reported by finish() alone, after the service has the whole object; while
-    // the total is unknown, any byte may be the last.
-    const loaded = Math.min(counted, (known ?? counted) - 1);
+    // The last byte is reported by finish() alone, after the service has the whole object; when
+    // the total was unknown, any byte may be the last, so one is held back to the end.
+    const loaded = Math.min(counted - holdBack, (known ?? counted) - 1);
     if (loaded <= reported || (!force && loaded - reported < step)) return;
     reported = loaded;
     tell({ loaded, total: known });

@@ -23,7 +23,8 @@ export interface UploadOptions {
   /**
    * Called as bytes are sent: at least every 256 KiB, never going backwards, and with the total
    * exactly once, when the service has the whole object (so a stream of unknown length is
-   * reported one byte short until then).
+   * reported one byte short until then). Browsers cannot stream a request body over HTTP/1.1,
+   * so there each request (a form, a part) is reported once it is sent.
    */
   onProgress?: ((progress: UploadProgress) => void) | undefined;
   /** Where the state of a multipart upload is kept so that it can resume. */

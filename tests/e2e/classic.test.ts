@@ -134,6 +134,24 @@ describe("put", () => {
     expect(Buffer.from(fetched.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it("reports a form upload's progress at least every 256 KiB, reaching the total once", async () => {
+    const bytes = patternBytes(3 * 1024 * 1024 + 17, 11);
+    const seen: number[] = [];
+    const result = await put(client, "put/form-progress.bin", bytes, {
+      onProgress: ({ loaded, total }) => {
+        expect(total).toBe(bytes.length);
+        seen.push(loaded);
+      },
+    });
+    expect(result.error).toBeUndefined();
+    expect(kodo.emulator.stats()["up.form"]?.requests).toBeGreaterThan(0);
+    const steps = [0, ...seen].slice(1).map((loaded, i) => loaded - [0, ...seen][i]!);
+    expect(Math.max(...steps)).toBeLessThanOrEqual(256 * 1024);
+    expect(Math.min(...steps)).toBeGreaterThan(0);
+    expect(seen.filter((loaded) => loaded === bytes.length)).toHaveLength(1);
+    expect(seen.at(-1)).toBe(bytes.length);
+  });
+
   it("sends a stream of unknown length above the threshold in parts", async () => {
     const bytes = patternBytes(5 * 1024 * 1024, 3);
     const result = await put(client, "put/unknown-length.bin", Readable.from(chunks(bytes, 65536)));

@@ -773,8 +773,9 @@ describe("faults", () => {
       expect(parts.statuses["200"]).toBe(32);
       expect(parts.statuses["503"]).toBeGreaterThan(0);
       expect(parts.statuses["0"]).toBeGreaterThan(0);
+      // About a third, by chance (a loaded machine may add failures of its own).
       expect(failed / parts.requests).toBeGreaterThan(0.15);
-      expect(failed / parts.requests).toBeLessThan(0.55);
+      expect(failed / parts.requests).toBeLessThan(0.7);
       await expectStored(key, bytes, 2 * MiB);
     });
   }
