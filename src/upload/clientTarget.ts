@@ -1,6 +1,7 @@
 import type { PutPolicy } from "../auth/putPolicy.ts";
 import { uploadToken } from "../auth/uploadToken.ts";
 import type { Client } from "../client.ts";
+import { stat } from "../objects/stat.ts";
 import { resolveHosts } from "../region/resolveHosts.ts";
 import type { UploadTarget } from "./uploadTypes.ts";
 
@@ -16,5 +17,9 @@ export function clientTarget(client: Client, key: string, policy: UploadPolicy =
     hosts: (signal) => resolveHosts(client, "up", { signal }),
     token,
     renewToken: token,
+    holds: async (storedKey, hash, signal) => {
+      const found = await stat(client, storedKey, { signal });
+      return found.ok && found.data.hash === hash;
+    },
   };
 }

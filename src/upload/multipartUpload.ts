@@ -183,8 +183,14 @@ async function runOnce(run: Run): Promise<Result<UploadData>> {
     }),
   );
   if (!completed.ok) {
-    if (isForgotten(completed.error)) await forget(job.resume);
-    return completed;
+    if (!isForgotten(completed.error)) return completed;
+    await forget(job.resume);
+    // A repeated completion finds the upload gone when the first one's answer was lost.
+    const key = job.key;
+    const stored = key !== undefined && (await job.target.holds?.(key, local, run.signal));
+    if (!stored) return completed;
+    run.progress.finish(size);
+    return ok({ key, hash: local, fsize: size, response: { hash: local, key } });
   }
   await forget(job.resume);
 

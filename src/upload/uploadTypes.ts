@@ -95,6 +95,14 @@ export interface UploadTarget {
   token(): Promise<Result<string>>;
   /** A new token after the service said the last one expired; absent when none can be had. */
   renewToken?: (() => Promise<Result<string>>) | undefined;
+  /**
+   * Tells whether the bucket already holds `key` with this hash: after a completion whose answer
+   * was lost, the repeat finds the upload gone (612) although the object is stored. Absent when
+   * the target cannot look (a token alone does not allow a stat).
+   */
+  holds?:
+    | ((key: string, hash: string, signal: AbortSignal | undefined) => Promise<boolean>)
+    | undefined;
 }
 
 /** The answer to an upload: any JSON object, with the hash and key when the service sent them. */

@@ -152,6 +152,29 @@ describe("put", () => {
     expect(seen.at(-1)).toBe(bytes.length);
   });
 
+  it("succeeds without a second upload when the answer to the completion is lost", async () => {
+    const bytes = patternBytes(6 * 1024 * 1024, 13);
+    let lost = 0;
+    const losing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input);
+      if (init?.method === "POST" && /\/uploads\/[^/]+$/.test(url) && lost === 0) {
+        lost++;
+        await response.arrayBuffer();
+        throw new TypeError("fetch failed: the connection dropped before the answer arrived");
+      }
+      return response;
+    };
+    kodo.emulator.resetStats();
+    const flaky = kodo.clientFor("photos", { fetch: losing });
+    const result = await put(flaky, "put/lost-complete.bin", bytes, { partSize: 4 * 1024 * 1024 });
+    expect(result.error).toBeUndefined();
+    expect(result.data).toMatchObject({ fsize: bytes.length, hash: await etag(bytes) });
+    expect(lost).toBe(1);
+    expect(kodo.emulator.stats()["up.v2.complete"]?.statuses).toEqual({ 200: 1, 612: 1 });
+    expect(kodo.emulator.stats()["up.v2.init"]?.requests).toBe(1);
+  });
+
   it("sends a stream of unknown length above the threshold in parts", async () => {
     const bytes = patternBytes(5 * 1024 * 1024, 3);
     const result = await put(client, "put/unknown-length.bin", Readable.from(chunks(bytes, 65536)));
