@@ -39,6 +39,7 @@ export interface KodoErrorInit {
   reqId?: string | undefined;
   retryable?: boolean | undefined;
   issues?: readonly KodoIssue[] | undefined;
+  retryAfterMs?: number | undefined;
   cause?: unknown;
 }
 
@@ -59,6 +60,8 @@ export class KodoError extends Error {
   readonly reqId: string | undefined;
   readonly retryable: boolean;
   readonly issues: readonly KodoIssue[] | undefined;
+  /** How long the service asked to wait before a retry (its `Retry-After`), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: KodoErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -67,6 +70,7 @@ export class KodoError extends Error {
     this.reqId = init.reqId;
     this.retryable = init.retryable ?? false;
     this.issues = init.issues;
+    this.retryAfterMs = init.retryAfterMs;
     Object.defineProperty(this, brand, { value: true });
   }
 }

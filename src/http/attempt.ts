@@ -1,4 +1,5 @@
 import { isRetryableStatus, KodoError } from "../errors.ts";
+import { retryAfterMs } from "./backoff.ts";
 import { describeThrown, neverSent, statusError } from "./failure.ts";
 import { type BodyReader, discardBody } from "./readers.ts";
 
@@ -166,8 +167,10 @@ async function read<T>(response: Response, plan: AttemptPlan<T>): Promise<Attemp
   if (!success) {
     const retryable = repeatable && isRetryableStatus(status);
     const text = await response.text().catch(() => "");
-    const error = statusError(status, text, reqId, retryable);
-    return { ok: false, error, unsent: false, retryAfter: response.headers.get("retry-after") };
+    const retryAfter = response.headers.get("retry-after");
+    const wait = retryAfterMs(retryAfter, Date.now());
+    const error = statusError(status, text, reqId, retryable, wait);
+    return { ok: false, error, unsent: false, retryAfter };
   }
 
   // A success: its body becomes the data, or an `invalid_response`.

@@ -83,6 +83,7 @@ function serviceMessage(status: number, text: string): string {
  * @param text - The response body as text.
  * @param reqId - The `X-Reqid` header, when there is one.
  * @param retryable - Whether sending the request again is safe and may succeed.
+ * @param retryAfterMs - The wait the service asked for (`Retry-After`), if any.
  * @returns The {@link KodoError} to report.
  * @example
  * statusError(612, '{"error":"no such file or directory"}', "abc", false).code // "not_found"
@@ -92,6 +93,7 @@ export function statusError(
   text: string,
   reqId: string | undefined,
   retryable: boolean,
+  retryAfterMs?: number,
 ): KodoError {
   return new KodoError({
     code: codeForStatus(status),
@@ -99,5 +101,6 @@ export function statusError(
     status,
     reqId,
     retryable,
+    retryAfterMs,
   });
 }

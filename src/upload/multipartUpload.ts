@@ -433,6 +433,9 @@ async function sendOnePart(
     if (run.signal?.aborted) return fail(error);
     if (!(isTransient(error) || error.code === "checksum_mismatch")) return fail(error);
     if (attempt > retries) return fail(stillRetryable(error));
-    await sleep(backoffDelay(attempt, transport.retry), run.signal);
+    // The service's Retry-After (573) wins over the backoff, within the longest wait allowed.
+    const asked = error.retryAfterMs;
+    const wait = asked === undefined ? undefined : Math.min(asked, transport.retry.maxDelayMs);
+    await sleep(wait ?? backoffDelay(attempt, transport.retry), run.signal);
   }
 }

@@ -511,10 +511,9 @@ for (const row of rows) {
           expect(lasting.requests[use.route], lasting.trace).toBe(1 + retries);
         }
 
-        // TODO: check the parts' pauses too once the multipart engine can read a part's
-        // Retry-After (the transport keeps the header to itself, and a part is sent once per
-        // call so that its stream is never read twice); it waits its own backoff meanwhile.
-        if (fault.honoursRetryAfter && row.routes.every((use) => use.route !== "up.v2.part")) {
+        // The pauses between attempts are the Retry-After (parts included: the engine reads it
+        // from the error of each attempt).
+        if (fault.honoursRetryAfter) {
           for (const use of row.routes) {
             expectRetryAfterPauses(passing.pauses[use.route]!, retries);
             expectRetryAfterPauses(lasting.pauses[use.route]!, retries);
