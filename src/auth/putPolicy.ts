@@ -42,7 +42,8 @@ export interface PutPolicy {
   forceSaveKey?: boolean | undefined;
   fsizeMin?: number | undefined;
   fsizeLimit?: number | undefined;
-  detectMime?: Flag | undefined;
+  /** 1: the service detects the type; 0: the uploader's, else by extension; -1: the uploader's. */
+  detectMime?: -1 | Flag | undefined;
   mimeLimit?: string | undefined;
   deleteAfterDays?: number | undefined;
   /** Storage class: 0 standard, 1 infrequent access, 2 archive, 3 deep archive, 4 archive-IR. */
@@ -79,7 +80,7 @@ const policyRules: Record<string, Rule> = {
   forceSaveKey: optional(bool),
   fsizeMin: count,
   fsizeLimit: count,
-  detectMime: flag,
+  detectMime: optional(whole(-1, 1)),
   mimeLimit: words,
   deleteAfterDays: count,
   fileType: optional(whole(0, 5)),
