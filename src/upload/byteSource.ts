@@ -1,17 +1,12 @@
 import { invalidInput } from "../errors.ts";
+import type { EtagBody } from "../etag/types.ts";
 import { fail, ok, type Result } from "../result.ts";
 
 /**
  * What an upload can send: bytes, text (as UTF-8), a `Blob` or `File`, a Web `ReadableStream`,
  * or any async iterable of byte chunks (a Node `Readable` is one).
  */
-export type UploadBody =
-  | Uint8Array
-  | ArrayBuffer
-  | Blob
-  | string
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array>;
+export type UploadBody = EtagBody;
 
 /** Bytes read from the start of a body, the rest read in pieces of a chosen size. */
 export interface ByteSource {
