@@ -11,7 +11,7 @@
  * <concurrency>`.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -36,11 +36,18 @@ export interface EtagTimes {
   ours: number[];
   sha1: number[];
   qetag: number[];
+  /**
+   * How much faster two SHA-1s of 64 MiB ran at the same time (on Node's thread pool) than one
+   * after the other, run after run: about 2 on two idle cores, about 1 when they are busy.
+   */
+  parallelism: number[];
 }
 
 /** What an upload reports. */
 export interface UploadMeasure {
   seconds: number;
+  /** CPU time of the process during the upload, user and system, in seconds. */
+  cpuSeconds: number;
   /** The highest RSS of the process's life, in bytes. */
   peakRss: number;
   hash: string;
@@ -49,6 +56,8 @@ export interface UploadMeasure {
 /** What a run of small operations reports. */
 export interface OpsMeasure {
   opsPerSecond: number;
+  /** CPU time of the process per timed operation, in ms. */
+  cpuMsPerOp: number;
   peakRss: number;
 }
 
@@ -58,7 +67,25 @@ const WARM_UP = 32;
 
 const target = JSON.parse(process.env.BENCH_TARGET ?? "{}") as Target;
 const [role, ...args] = process.argv.slice(2);
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * The highest RSS of this process: the kernel's high-water mark of its memory (VmHWM) where
+ * /proc is, since `resourceUsage().maxRSS` also counts what the parent held when it started this
+ * process; elsewhere maxRSS.
+ */
+function peakRss(): number {
+  try {
+    const found = /^VmHWM:\s*(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (found !== null) return Number(found[1]) * 1024;
+  } catch {
+    // No /proc: not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+const cpuSince = (before: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1e6;
+};
 
 if (role === "idle") print({ peakRss: peakRss() });
 else if (role === "etag") print(await etagTimes(args[0]!, Number(args[1])));
@@ -112,7 +139,7 @@ async function etagTimes(file: string, runs: number): Promise<EtagTimes> {
     sha1: () => sha1OfFile(file),
     qetag: () => plainQetag(file),
   };
-  const times: EtagTimes = { hash: "", ours: [], sha1: [], qetag: [] };
+  const times: EtagTimes = { hash: "", ours: [], sha1: [], qetag: [], parallelism: [] };
 
   // A first pass of each, untimed, to warm the page cache and the code; the two etags agree.
   const [ours, , plain] = [await ways.ours(), await ways.sha1(), await ways.qetag()];
@@ -124,8 +151,21 @@ async function etagTimes(file: string, runs: number): Promise<EtagTimes> {
       await ways[name]();
       times[name].push(performance.now() - start);
     }
+    times.parallelism.push(await parallelism());
   }
   return times;
+}
+
+/** Two SHA-1s of 64 MiB one after the other, then at the same time: the ratio of the times. */
+async function parallelism(): Promise<number> {
+  const data = [new Uint8Array(64 * MiB).fill(1), new Uint8Array(64 * MiB).fill(2)];
+  const digest = (bytes: Uint8Array<ArrayBuffer>) => crypto.subtle.digest("SHA-1", bytes);
+  let start = performance.now();
+  for (const bytes of data) await digest(bytes);
+  const oneByOne = performance.now() - start;
+  start = performance.now();
+  await Promise.all(data.map(digest));
+  return oneByOne / (performance.now() - start);
 }
 
 async function sha1OfFile(file: string): Promise<string> {
@@ -170,22 +210,23 @@ async function upload(side: Side, file: string, key: string): Promise<UploadMeas
   if (side === "ours") {
     const kit = await loadKit();
     const client = kitClient(kit);
-    const start = performance.now();
+    const [start, cpu] = [performance.now(), process.cpuUsage()];
     const result = await kit.putFile(client, key, file);
     const seconds = (performance.now() - start) / 1000;
     if (!result.ok) throw result.error;
-    return { seconds, peakRss: peakRss(), hash: result.data.hash };
+    return { seconds, cpuSeconds: cpuSince(cpu), peakRss: peakRss(), hash: result.data.hash };
   }
 
   const qiniu = loadPeer();
   const { config, mac } = peerSdk(qiniu);
-  const start = performance.now();
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
   const token = new qiniu.rs.PutPolicy({ scope: `${target.bucket}:${key}` }).uploadToken(mac);
   const uploader = new qiniu.resume_up.ResumeUploader(config);
   const result = await uploader.putFileV2(token, key, file, qiniu.resume_up.PutExtra.create());
   const seconds = (performance.now() - start) / 1000;
   checkPeer(result, "putFileV2");
-  return { seconds, peakRss: peakRss(), hash: (result.data as { hash: string }).hash };
+  const hash = (result.data as { hash: string }).hash;
+  return { seconds, cpuSeconds: cpuSince(cpu), peakRss: peakRss(), hash };
 }
 
 // Many small operations, `concurrency` at a time: form uploads of 4 KiB (qiniu-kit's put of
@@ -203,10 +244,14 @@ async function smallOps(
 
   // Warm up on keys of their own, then time `count` operations.
   await runMany(WARM_UP, concurrency, (i) => operation(`${prefix}warm-${i}`));
-  const start = performance.now();
+  const [start, cpu] = [performance.now(), process.cpuUsage()];
   await runMany(count, concurrency, (i) => operation(`${prefix}${i}`));
   const seconds = (performance.now() - start) / 1000;
-  return { opsPerSecond: count / seconds, peakRss: peakRss() };
+  return {
+    opsPerSecond: count / seconds,
+    cpuMsPerOp: (cpuSince(cpu) * 1000) / count,
+    peakRss: peakRss(),
+  };
 }
 
 async function kitOperation(kind: "form" | "stat", body: Uint8Array) {

@@ -6,8 +6,10 @@
 
 /** One row of the table, one bar of the chart. */
 export interface Row {
-  /** What is measured, for the table. */
+  /** What is measured, in a few words, for the table. */
   what: string;
+  /** More about it, under the table. */
+  note?: string | undefined;
   /** The same, short enough for the chart. */
   label: string;
   /** qiniu-kit's figure, as text. */
@@ -18,6 +20,8 @@ export interface Row {
   figure: string;
   /** How many times better than the peer qiniu-kit is: above 1 it is ahead. */
   advantage: number;
+  /** What the advantage counts, after "N×" on the chart: "faster", "less memory" … */
+  better: string;
   /** The advantage the goal asks for; absent for a row shown for reference. */
   goal: number | undefined;
   goalText: string;
@@ -47,6 +51,30 @@ function cell(text: string): string {
 }
 
 /**
+ * Wraps prose at 100 columns, the width of every page of the docs.
+ *
+ * @param text - One paragraph.
+ * @param first - What starts the first line ("- ", "1. " or nothing).
+ * @returns The lines; those after the first are indented as deep as `first`.
+ */
+function wrap(text: string, first = ""): string[] {
+  const indent = " ".repeat(first.length);
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(" ")) {
+    const start = line === first || line === indent;
+    if (!start && line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += start ? word : ` ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
  * The Markdown page.
  *
  * @param rows - The rows of the table.
@@ -54,29 +82,33 @@ function cell(text: string): string {
  * @returns The text of docs/benchmarks.md.
  */
 export function benchmarkPage(rows: readonly Row[], setting: Setting): string {
+  // The table, each row's note numbered below it.
+  const notes: string[] = [];
   const table = [
-    "| What | qiniu-kit | official `qiniu` (or other peer) | Figure | Goal | Verdict |",
+    "| What | qiniu-kit | `qiniu` | Figure | Goal | Verdict |",
     "| --- | --- | --- | --- | --- | --- |",
-    ...rows.map((row) =>
-      [row.what, row.ours, row.peer, row.figure, row.goalText, verdict(row)]
-        .map(cell)
-        .join(" | ")
-        .replace(/^/, "| ")
-        .concat(" |"),
-    ),
+    ...rows.map((row) => {
+      if (row.note !== undefined) notes.push(row.note);
+      const what = row.note === undefined ? row.what : `${row.what} (${notes.length})`;
+      const cells = [what, row.ours, row.peer, row.figure, row.goalText, verdict(row)];
+      return `| ${cells.map(cell).join(" | ")} |`;
+    }),
   ];
   const missed = rows.filter((row) => row.met === false).length;
   const met = rows.filter((row) => row.met === true).length;
+
   return [
     "# Benchmarks",
     "",
-    "qiniu-kit measured against the official [`qiniu`](https://www.npmjs.com/package/qiniu) " +
-      "package, in one run, against the same local emulator. This page is written by " +
-      "`npm run bench` (`bench/run.ts`); run it again to check the figures on your machine.",
+    ...wrap(
+      "qiniu-kit measured against the official [`qiniu`](https://www.npmjs.com/package/qiniu) " +
+        "package, in one run, against the same local emulator. This page is written by " +
+        "`npm run bench` (`bench/run.ts`); run it again to check the figures on your machine.",
+    ),
     "",
-    `- Date: ${setting.date}`,
-    `- Machine: ${setting.machine}`,
-    `- Versions: ${setting.versions}`,
+    ...wrap(`Date: ${setting.date}`, "- "),
+    ...wrap(`Machine: ${setting.machine}`, "- "),
+    ...wrap(`Versions: ${setting.versions}`, "- "),
     "",
     "![How many times better than the peer qiniu-kit is, row by row](benchmarks.svg)",
     "",
@@ -84,9 +116,11 @@ export function benchmarkPage(rows: readonly Row[], setting: Setting): string {
     "",
     ...table,
     "",
+    ...notes.flatMap((note, i) => wrap(note, `${i + 1}. `)),
+    "",
     "## How",
     "",
-    ...setting.method.map((line) => `- ${line}`),
+    ...setting.method.flatMap((line) => wrap(line, "- ")),
     "",
     "## Every run",
     "",
@@ -133,7 +167,7 @@ export function benchmarkChart(rows: readonly Row[], caption: string): string {
   const plotWidth = 420;
   const rowHeight = 30;
   const top = 62;
-  const width = labelWidth + plotWidth + 70;
+  const width = labelWidth + plotWidth + 110;
   const height = top + rows.length * rowHeight + 48;
 
   // The axis: from below the smallest figure or goal to above the largest, 1× always inside.
@@ -152,7 +186,8 @@ export function benchmarkChart(rows: readonly Row[], caption: string): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
       `viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, ` +
-      `Helvetica, Arial, sans-serif" font-size="12">`,
+      `Helvetica, Arial, sans-serif" font-size="12" role="img">`,
+    "<title>qiniu-kit against the official qiniu SDK: ratios to the peer</title>",
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="12" y="22" font-size="15" font-weight="600">qiniu-kit against the official ` +
       `qiniu SDK: how many times better</text>`,
@@ -190,11 +225,11 @@ export function benchmarkChart(rows: readonly Row[], caption: string): string {
       `<rect x="${from.toFixed(1)}" y="${y + 7}" width="${Math.max(1, to - from).toFixed(1)}" ` +
         `height="${rowHeight - 14}" fill="${color}"/>`,
     );
-    const mark = row.met === undefined ? "" : row.met ? " met" : " MISSED";
+    const mark = row.met === undefined ? "" : row.met ? " — met" : " — MISSED";
     const after = Math.max(to, row.goal === undefined ? 0 : x(row.goal) + 2);
     parts.push(
       `<text x="${(after + 6).toFixed(1)}" y="${middle + 4}" fill="${color}" ` +
-        `font-weight="600">${times(row.advantage)}${mark}</text>`,
+        `font-weight="600">${times(row.advantage)} ${escapeXml(row.better)}${mark}</text>`,
     );
     if (row.goal !== undefined) {
       const at = x(row.goal).toFixed(1);
