@@ -1,9 +1,9 @@
 import { crc32 } from "../../checksums/crc32.ts";
-import { md5Hex } from "../../checksums/md5.ts";
 import { etag } from "../../etag/etag.ts";
 import { checkUploadToken } from "../auth.ts";
 import { type Exchange, header } from "../exchange.ts";
 import { failure, type Reply } from "../http/reply.ts";
+import { md5Hex } from "../md5.ts";
 import { parseMultipart } from "../multipart.ts";
 import { commitUpload } from "../upload/commit.ts";
 

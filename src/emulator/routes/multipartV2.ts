@@ -5,13 +5,13 @@ import {
   urlsafeBase64Encode,
 } from "../../auth/base64.ts";
 import type { ParsedUploadToken } from "../../auth/uploadToken.ts";
-import { md5Hex } from "../../checksums/md5.ts";
 import { etagDigest } from "../../etag/etagDigest.ts";
 import { etagFromParts } from "../../etag/etagFromParts.ts";
 import { check } from "../../schema.ts";
 import { checkUploadToken, upTokenHeader } from "../auth.ts";
 import { type Exchange, header } from "../exchange.ts";
 import { empty, failure, json, type Reply } from "../http/reply.ts";
+import { md5Hex } from "../md5.ts";
 import { checkScope, commitUpload } from "../upload/commit.ts";
 import { type MultipartUpload, sessionLifetime, UploadSessions } from "../upload/sessions.ts";
 
