@@ -228,7 +228,9 @@ describe("the docs", () => {
   });
 
   it("keep every line within 100 columns", () => {
-    const long = documents.flatMap((file) =>
+    // docs/benchmarks.md is written by `npm run bench`, its table one row a line.
+    const written = documents.filter((file) => file !== "docs/benchmarks.md");
+    const long = written.flatMap((file) =>
       readFileSync(join(root, file), "utf8")
         .split("\n")
         .flatMap((line, i) => ([...line].length > 100 ? [`${file}:${i + 1}`] : [])),
