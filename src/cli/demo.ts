@@ -70,7 +70,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<boolean> {
     await emulator?.stop();
   }
   print(
-    `\n${steps.failed === 0 ? "Every step did what it should." : `${steps.failed} step(s) failed.`}`,
+    steps.failed === 0 ? "\nEvery step did what it should." : `\n${steps.failed} step(s) failed.`,
   );
   return steps.failed === 0;
 }

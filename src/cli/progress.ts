@@ -32,7 +32,8 @@ const lineMs = 1000;
  * @returns The display.
  * @example
  * const progress = createProgress("cat.jpg", process.stderr);
- * await putFile(client, "cat.jpg", path, { onProgress: (p) => progress.update(p.loaded, p.total) });
+ * const onProgress = (p: UploadProgress) => progress.update(p.loaded, p.total);
+ * await putFile(client, "cat.jpg", path, { onProgress });
  * progress.finish();
  */
 export function createProgress(
