@@ -36,14 +36,4 @@ export async function officialSdk(options: EmulatorOptions = {}): Promise<Offici
 }
 
 /** Deterministic bytes of any size: a byte pattern that does not repeat every 4 KiB. */
-export function testBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return bytes;
-}
+export { patternBytes as testBytes } from "../helpers/emulator.ts";
