@@ -3,7 +3,7 @@
 // separate process, how much merely reading the same stream grows the RSS.
 // Run: npx tsx bench/etag-memory.ts
 import { spawnSync } from "node:child_process";
-import { etag } from "../src/etag/etag.ts";
+import { etagText as etag } from "../src/etag/etag.ts";
 
 const MiB = 1024 * 1024;
 const SIZE = 1024 * MiB;

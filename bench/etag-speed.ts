@@ -2,7 +2,7 @@
 // median of 3 runs, with the default concurrency (2 blocks at a time) and with 4.
 // Run: npx tsx bench/etag-speed.ts
 import { createHash, randomFillSync } from "node:crypto";
-import { etag } from "../src/etag/etag.ts";
+import { etagText as etag } from "../src/etag/etag.ts";
 
 const MiB = 1024 * 1024;
 const SIZE = 256 * MiB;

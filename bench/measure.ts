@@ -135,7 +135,11 @@ function checkPeer(result: { resp: { statusCode?: number | undefined } }, what: 
 async function etagTimes(file: string, runs: number): Promise<EtagTimes> {
   const kit = await loadKit();
   const ways = {
-    ours: () => kit.etag(createReadStream(file)),
+    ours: async () => {
+      const hashed = await kit.etag(createReadStream(file));
+      if (!hashed.ok) throw hashed.error;
+      return hashed.data;
+    },
     sha1: () => sha1OfFile(file),
     qetag: () => plainQetag(file),
   };

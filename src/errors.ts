@@ -133,3 +133,13 @@ export function codeForStatus(status: number): KodoErrorCode {
   if (status >= 500 && status < 600) return "server_error";
   return "service_error";
 }
+
+/** The error of a body that could not be read. */
+export function sourceError(cause: unknown, what = "the body"): KodoError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new KodoError({
+    code: "source_error",
+    message: `reading ${what} failed: ${reason}`,
+    cause,
+  });
+}

@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { isKodoError, KodoError } from "../errors.ts";
 import { etag } from "../etag/etag.ts";
 import { commonHelp, commonOptions, expectPositionals, parseCommand } from "./args.ts";
 import { checkLocalFile } from "./localFile.ts";
@@ -50,15 +49,9 @@ export function runEtag(args: string[]): Promise<number> {
         yield chunk;
       }
     };
-    let hash: string;
-    try {
-      hash = await etag(counted());
-    } catch (cause) {
-      const error = isKodoError(cause)
-        ? cause
-        : new KodoError({ code: "source_error", message: `reading ${file} failed`, cause });
-      return reportFailure("etag", error, json);
-    }
+    const hashed = await etag(counted());
+    if (!hashed.ok) return reportFailure("etag", hashed.error, json);
+    const hash = hashed.data;
 
     if (json) printJson({ file, etag: hash, size });
     else console.log(`${hash}  ${file}`);

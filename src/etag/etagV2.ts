@@ -1,4 +1,6 @@
 import { invalidInput } from "../errors.ts";
+import type { Result } from "../result.ts";
+import { settle } from "./etag.ts";
 import { etagDigest } from "./etagDigest.ts";
 import { etagFromParts } from "./etagFromParts.ts";
 import type { EtagBody, EtagOptions } from "./types.ts";
@@ -9,11 +11,21 @@ import type { EtagBody, EtagOptions } from "./types.ts";
  *
  * @param parts - The parts in upload order; each one may be any body kind that `etag` accepts.
  * @param options - `signal` to stop, `concurrency` of the block digests.
- * @returns The 28-character etag; rejects like `etag`.
+ * @returns The 28-character etag; the same errors as `etag`, and `invalid_input` when `parts`
+ *   is not an iterable of bodies.
  * @example
- * await etagV2(["hello", "world"]); // "ns56DcSIfBFUENXjdhsJTIvl3Rcu"
+ * const result = await etagV2(["hello", "world"]);
+ * if (result.ok) console.log(result.data); // "ns56DcSIfBFUENXjdhsJTIvl3Rcu"
  */
-export async function etagV2(parts: Iterable<EtagBody>, options?: EtagOptions): Promise<string> {
+export function etagV2(parts: Iterable<EtagBody>, options?: EtagOptions): Promise<Result<string>> {
+  return settle(etagV2Text(parts, options));
+}
+
+/** Computes the etag as {@link etagV2} does, but rejects instead of resolving to an error. */
+export async function etagV2Text(
+  parts: Iterable<EtagBody>,
+  options?: EtagOptions,
+): Promise<string> {
   if (typeof parts === "string" || typeof parts?.[Symbol.iterator] !== "function") {
     throw invalidInput("etag: the parts must be an array or another iterable of bodies");
   }

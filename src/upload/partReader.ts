@@ -1,7 +1,6 @@
-import { KodoError } from "../errors.ts";
+import { KodoError, sourceError } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
 import type { ByteSource } from "./byteSource.ts";
-import { sourceError } from "./uploadFields.ts";
 
 /** The bytes of a part, and how to give their memory back once nothing reads them any more. */
 export interface ReadPart {

@@ -1,6 +1,6 @@
 import { sha1 } from "../auth/crypto.ts";
 import type { Client } from "../client.ts";
-import { invalidInput } from "../errors.ts";
+import { invalidInput, sourceError } from "../errors.ts";
 import { mimeFromName } from "../mime.ts";
 import { fail, type Result } from "../result.ts";
 import { checkKey } from "../validate.ts";
@@ -9,7 +9,6 @@ import { clientTarget } from "./clientTarget.ts";
 import { createFileResumeStore } from "./fileResumeStore.ts";
 import type { PutOptions } from "./put.ts";
 import { checkUploadOptions, uploadBody } from "./uploadBody.ts";
-import { sourceError } from "./uploadFields.ts";
 import type { UploadData } from "./uploadTypes.ts";
 
 /** Options of {@link putFile}. */

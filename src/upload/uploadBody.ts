@@ -1,4 +1,4 @@
-import { invalidInput, type KodoError } from "../errors.ts";
+import { invalidInput, type KodoError, sourceError } from "../errors.ts";
 import { fail, type Result } from "../result.ts";
 import { checkOptions } from "../validate.ts";
 import { type ByteSource, prependBytes } from "./byteSource.ts";
@@ -6,7 +6,7 @@ import { formUpload } from "./formUpload.ts";
 import { multipartUpload, type ResumePlan } from "./multipartUpload.ts";
 import { checkPartOptions } from "./partPlan.ts";
 import { sizedSource } from "./sizedSource.ts";
-import { checkFields, sourceError } from "./uploadFields.ts";
+import { checkFields } from "./uploadFields.ts";
 import type { UploadData, UploadOptions, UploadTarget } from "./uploadTypes.ts";
 
 /** Bodies up to this size go in one form upload unless said otherwise. */

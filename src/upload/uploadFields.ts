@@ -42,13 +42,3 @@ export function checkFields(fields: unknown, name: string): KodoError | undefine
   }
   return undefined;
 }
-
-/** The error of a body that could not be read. */
-export function sourceError(cause: unknown, what = "the body"): KodoError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new KodoError({
-    code: "source_error",
-    message: `reading ${what} failed: ${reason}`,
-    cause,
-  });
-}

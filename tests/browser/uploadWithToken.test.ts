@@ -4,7 +4,7 @@ import { build } from "esbuild";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../../src/client.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { putAuth } from "../../src/upload/putAuth.ts";
 import { download, type E2e, expectSameBytes, startE2e } from "../helpers/e2e.ts";
 

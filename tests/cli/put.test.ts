@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Client, createClient } from "../../src/client.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { Emulator } from "../../src/emulator/types.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { stat } from "../../src/objects/stat.ts";
 import { patternBytes } from "../helpers/emulator.ts";
 import {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import qiniu from "../../src/compat/index.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { Emulator } from "../../src/emulator/types.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 
 type Resp = { code: number; data?: Record<string, unknown>; error?: string };
 

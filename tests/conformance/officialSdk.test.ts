@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import qiniu from "qiniu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { etag } from "../../src/etag/etag.ts";
-import { etagV2 } from "../../src/etag/etagV2.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
+import { etagV2Text as etagV2 } from "../../src/etag/etagV2.ts";
 import { type OfficialSdk, officialSdk, testBytes } from "./officialSdk.ts";
 
 const MiB = 1024 * 1024;

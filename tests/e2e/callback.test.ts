@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyCallback } from "../../src/auth/verifyCallback.ts";
 import type { Client } from "../../src/client.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { stat } from "../../src/objects/stat.ts";
 import { put } from "../../src/upload/put.ts";
 import { putAuth } from "../../src/upload/putAuth.ts";

@@ -7,7 +7,7 @@ import { drop } from "../../src/buckets/drop.ts";
 import { publish } from "../../src/buckets/publish.ts";
 import { unpublish } from "../../src/buckets/unpublish.ts";
 import { type Client, createClient } from "../../src/client.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { get } from "../../src/objects/get.ts";
 import { getIfNotModified } from "../../src/objects/getIfNotModified.ts";
 import { remove } from "../../src/objects/remove.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { urlsafeBase64Encode } from "../../src/auth/base64.ts";
 import type { Client } from "../../src/client.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { callRaw } from "../../src/http/callService.ts";
 import { fetchUrl } from "../../src/objects/fetchUrl.ts";
 import { prefetch } from "../../src/objects/prefetch.ts";

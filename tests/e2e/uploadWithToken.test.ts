@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uploadToken } from "../../src/auth/uploadToken.ts";
 import type { Client } from "../../src/client.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { stat } from "../../src/objects/stat.ts";
 import type { Result } from "../../src/result.ts";
 import { putAuth } from "../../src/upload/putAuth.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signDownloadUrl } from "../../src/auth/downloadUrl.ts";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { testBytes } from "../conformance/officialSdk.ts";
 import { b64, formUpload, manage, token } from "./helpers.ts";
 

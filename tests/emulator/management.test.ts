@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../src/emulator/index.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { b64, formUpload, manage, token } from "./helpers.ts";
 
 const bucket = "manage";

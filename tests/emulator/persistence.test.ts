@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import qiniu from "qiniu";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { type OfficialSdk, officialSdk, testBytes } from "../conformance/officialSdk.ts";
 import { b64, formUpload, manage, token } from "./helpers.ts";
 

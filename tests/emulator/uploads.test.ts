@@ -10,7 +10,7 @@ import { verifyCallbackSignature } from "../../src/auth/verifyCallbackSignature.
 import { crc32 } from "../../src/checksums/crc32.ts";
 import { md5Hex } from "../../src/checksums/md5.ts";
 import type { Emulator } from "../../src/emulator/index.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { type OfficialSdk, officialSdk, testBytes } from "../conformance/officialSdk.ts";
 import { b64, call, formUpload, manage, token } from "./helpers.ts";
 

@@ -1,5 +1,5 @@
 import type { Emulator, FaultRule } from "../../src/emulator/types.ts";
-import { etagV2 } from "../../src/etag/etagV2.ts";
+import { etagV2Text as etagV2 } from "../../src/etag/etagV2.ts";
 import type { UploadProgress } from "../../src/upload/uploadTypes.ts";
 
 export const KiB = 1024;

@@ -3,7 +3,7 @@ import { type Client, createClient } from "../../src/client.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { Emulator, FaultRule } from "../../src/emulator/types.ts";
 import type { KodoErrorCode } from "../../src/errors.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { batch } from "../../src/objects/batch.ts";
 import { changeMimeOp, statOp } from "../../src/objects/batchOps.ts";
 import { get } from "../../src/objects/get.ts";

@@ -7,7 +7,7 @@ import { type Client, createClient } from "../../src/client.ts";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { Emulator } from "../../src/emulator/types.ts";
 import { isKodoError, type KodoErrorCode } from "../../src/errors.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { downloadUrl } from "../../src/objects/downloadUrl.ts";
 import { get } from "../../src/objects/get.ts";
 import { listPage } from "../../src/objects/listPage.ts";

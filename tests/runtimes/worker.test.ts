@@ -3,7 +3,7 @@ import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../src/emulator/index.ts";
 import type { Emulator } from "../../src/emulator/types.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { packageRoot } from "./runBehaviour.ts";
 
 /** A Result as the Worker answers it, in JSON. */

@@ -4,10 +4,10 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isKodoError } from "../../src/errors.ts";
 import { createEtagHasher } from "../../src/etag/createEtagHasher.ts";
-import { etag } from "../../src/etag/etag.ts";
+import { etagText as etag } from "../../src/etag/etag.ts";
 import { etagDigest } from "../../src/etag/etagDigest.ts";
 import { etagFromParts } from "../../src/etag/etagFromParts.ts";
-import { etagV2 } from "../../src/etag/etagV2.ts";
+import { etagV2Text as etagV2 } from "../../src/etag/etagV2.ts";
 import { vectorInput } from "../helpers/vectors.ts";
 
 interface KnownAnswers {
@@ -400,5 +400,31 @@ describe("etagFromParts", () => {
     await expectKodoError(etagFromParts([small], [BLOCK + 1]), "invalid_input");
     await expectKodoError(etagFromParts([small], [-1]), "invalid_input");
     await expectKodoError(etagFromParts([small], [0.5]), "invalid_input");
+  });
+});
+
+describe("etag and etagV2, the public functions", () => {
+  it("resolve to a Result holding the etag", async () => {
+    const { etag: publicEtag } = await import("../../src/etag/etag.ts");
+    const { etagV2: publicEtagV2 } = await import("../../src/etag/etagV2.ts");
+    expect(await publicEtag("etag")).toEqual({ ok: true, data: "FpLiADEaVoALPkdb8tJEJyRTXoe_" });
+    expect(await publicEtagV2(["hello", "world"])).toEqual({
+      ok: true,
+      data: "ns56DcSIfBFUENXjdhsJTIvl3Rcu",
+    });
+  });
+
+  it("resolve to invalid_input, aborted or source_error instead of rejecting", async () => {
+    const { etag: publicEtag } = await import("../../src/etag/etag.ts");
+    const { etagV2: publicEtagV2 } = await import("../../src/etag/etagV2.ts");
+    expect((await publicEtag(42 as never)).error?.code).toBe("invalid_input");
+    expect((await publicEtagV2("not parts" as never)).error?.code).toBe("invalid_input");
+    expect((await publicEtag("x", { signal: AbortSignal.abort() })).error?.code).toBe("aborted");
+    const failing = new ReadableStream<Uint8Array>({
+      pull: () => Promise.reject(new Error("disk gone")),
+    });
+    const broken = await publicEtag(failing);
+    expect(broken.error?.code).toBe("source_error");
+    expect(broken.error?.message).toContain("disk gone");
   });
 });

@@ -1,6 +1,6 @@
 import { urlsafeBase64DecodeText } from "../../auth/base64.ts";
 import { decodeEntry } from "../../auth/entry.ts";
-import { etag } from "../../etag/etag.ts";
+import { etagText as etag } from "../../etag/etag.ts";
 import { mimeFromName } from "../../mime.ts";
 import type { Exchange } from "../exchange.ts";
 import { empty, errors, failure, json, type Reply } from "../http/reply.ts";

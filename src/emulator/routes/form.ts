@@ -1,5 +1,5 @@
 import { crc32 } from "../../checksums/crc32.ts";
-import { etag } from "../../etag/etag.ts";
+import { etagText as etag } from "../../etag/etag.ts";
 import { checkUploadToken } from "../auth.ts";
 import { type Exchange, header } from "../exchange.ts";
 import { failure, type Reply } from "../http/reply.ts";
