@@ -1,8 +1,7 @@
-import { encodedEntry } from "../auth/entry.ts";
 import type { Client } from "../client.ts";
-import { callRaw } from "../http/callService.ts";
-import { fail, ok, type Result } from "../result.ts";
-import { checkKey, checkOptions } from "../validate.ts";
+import type { Result } from "../result.ts";
+import { removeOp } from "./batchOps.ts";
+import { sendOp } from "./sendOp.ts";
 
 /** Options of {@link remove}. */
 export interface RemoveOptions {
@@ -19,20 +18,11 @@ export interface RemoveOptions {
  * const result = await remove(client, "old/cat.jpg");
  * if (!result.ok && result.error.code !== "not_found") throw result.error;
  */
-export async function remove(
+export function remove(
   client: Client,
   key: string,
   options?: RemoveOptions,
 ): Promise<Result<Record<string, never>>> {
-  const problem = checkKey(key) ?? checkOptions(options);
-  if (problem !== undefined) return fail(problem);
-
-  const reply = await callRaw(client, "rs", {
-    method: "POST",
-    path: `/delete/${encodedEntry(client.bucket, key)}`,
-    expect: "empty",
-    idempotent: true,
-    signal: options?.signal,
-  });
-  return reply.ok ? ok({}) : reply;
+  // The same path as the batch op, built in one place.
+  return sendOp(client, removeOp(key), options);
 }
