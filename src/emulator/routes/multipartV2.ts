@@ -105,7 +105,7 @@ export async function uploadPart(exchange: Exchange): Promise<Reply> {
 
   // The part replaces any earlier one with its number.
   const { digest } = await etagDigest(bytes);
-  const blob = await exchange.ctx.catalog.store.writeBlob(bytes);
+  const blob = await exchange.ctx.catalog.store.writeBlob(bytes, { scratch: true });
   const etag = urlsafeBase64Encode(digest);
   const previous = upload.parts.get(partNumber);
   upload.parts.set(partNumber, {

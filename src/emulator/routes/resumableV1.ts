@@ -68,7 +68,7 @@ async function addChunk(exchange: Exchange, previous: Omit<BlockContext, "ctx">)
   if (bytes === undefined) return failure(400, "chunk exceeds the block size");
   const { store } = exchange.ctx.catalog;
 
-  const blob = await store.writeBlob(bytes);
+  const blob = await store.writeBlob(bytes, { scratch: true });
   const chunks = [...previous.chunks, blob];
   const offset = previous.offset + bytes.length;
   let digest: Uint8Array | undefined;

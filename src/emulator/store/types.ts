@@ -76,8 +76,12 @@ export interface Store {
   deleteObject(bucket: string, key: string): Promise<void>;
   /** Removes the metadata of every object of a bucket. */
   deleteBucketObjects(bucket: string): Promise<void>;
-  /** Stores bytes in a new blob and returns its id. */
-  writeBlob(bytes: Uint8Array): Promise<string>;
+  /**
+   * Stores bytes in a new blob and returns its id. A `scratch` blob (a part or chunk of an upload
+   * in progress) need not survive a crash: upload sessions live in memory, so a restart loses
+   * them and sweeps their blobs anyway; it is written without waiting for the disk.
+   */
+  writeBlob(bytes: Uint8Array, options?: { scratch?: boolean }): Promise<string>;
   /** Stores the bytes of several blobs, end to end, in a new blob and returns its id. */
   concatBlobs(ids: readonly string[]): Promise<string>;
   /** Reads bytes `start` (included) to `end` (excluded) of a blob. */
