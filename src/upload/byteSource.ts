@@ -28,6 +28,12 @@ export interface ByteSource {
   readAtInto?: ((buffer: Uint8Array, offset: number) => Promise<number>) | undefined;
   /** Lets go of the source (a stream is cancelled, a file closed). */
   close(): Promise<void>;
+  /**
+   * The MD5 of bytes read from this source, as lower-case hex, where the code that made the
+   * source has a native one at hand (a file opened with `node:fs` also has `node:crypto`); the
+   * plain TypeScript MD5 is used otherwise.
+   */
+  md5Hex?: ((bytes: Uint8Array) => string) | undefined;
 }
 
 const encoder = new TextEncoder();

@@ -397,7 +397,7 @@ async function sendOnePart(
   bytes: Uint8Array,
   digest: Promise<EtagDigest>,
 ): Promise<Result<ResumePart>> {
-  const md5 = md5Hex(bytes);
+  const md5 = (run.job.source.md5Hex ?? md5Hex)(bytes);
   const transport = run.job.target.transport;
   const retries = transport.retry.retries;
   const once = { ...transport, retry: { ...transport.retry, retries: 0 } };

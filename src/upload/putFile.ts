@@ -77,7 +77,10 @@ async function openFile(
   path: string,
 ): Promise<Result<{ source: ByteSource & { size: number }; mtimeMs: number }>> {
   try {
-    const { open } = await import("node:fs/promises");
+    const [{ open }, { createHash }] = await Promise.all([
+      import("node:fs/promises"),
+      import("node:crypto"),
+    ]);
     const handle = await open(path, "r");
     const info = await handle.stat();
     if (!info.isFile()) {
@@ -111,6 +114,7 @@ async function openFile(
         return piece;
       },
       close: () => handle.close(),
+      md5Hex: (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex"),
     };
     return { ok: true, data: { source, mtimeMs: info.mtimeMs } };
   } catch (cause) {
