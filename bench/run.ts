@@ -88,9 +88,9 @@ function describeMethod(idle: number): string[] {
     "Each library runs with its defaults. qiniu-kit's `putFile` sends 4 MiB parts, 4 at a " +
       "time, and keeps a resume state; `putFileV2` with `PutExtra.create()` (multipart v2, " +
       "4 MiB parts) sends one part after the other and keeps none.",
-    `etag: ${method.etag} runs of each way in turns, after an untimed one; each reads the ` +
-      "file as a stream (qiniu-kit's etag as its `etag` command reads a file), the plain " +
-      "qetag 4 MiB at a time.",
+    `etag: ${method.etag} runs of each way in turns, after an untimed one; qiniu-kit's ` +
+      "`etagFile` and the plain qetag read the file 4 MiB at a time, the one-thread SHA-1 as " +
+      "a stream.",
     `Uploads: ${method.uploads} runs of each side at 256 MiB, in turns, then one of each at ` +
       "1 GiB; every upload must answer the file's etag.",
     `Small operations: ${method.opsRuns} runs of each side in turns, each of ${method.ops} ` +

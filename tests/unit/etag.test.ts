@@ -428,3 +428,58 @@ describe("etag and etagV2, the public functions", () => {
     expect(broken.error?.message).toContain("disk gone");
   });
 });
+
+describe("etagFile", () => {
+  async function withFiles(run: (dir: string) => Promise<void>): Promise<void> {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "qiniu-kit-etag-"));
+    try {
+      await run(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("gives the etag of a file's bytes, around block boundaries", async () => {
+    const { etagFile } = await import("../../src/etag/etagFile.ts");
+    const { writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    await withFiles(async (dir) => {
+      for (const [i, size] of [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5].entries()) {
+        const bytes = randomBytes(size, 300 + i);
+        const path = join(dir, `file-${size}`);
+        await writeFile(path, bytes);
+        expect(await etagFile(path)).toEqual({ ok: true, data: referenceEtag(bytes) });
+        expect((await etagFile(path, { concurrency: 1 })).data).toBe(referenceEtag(bytes));
+      }
+      expect((await etagFile(join(dir, "file-0"))).data).toBe(EMPTY_ETAG);
+    });
+  });
+
+  it("resolves to invalid_input, aborted or source_error instead of rejecting", async () => {
+    const { etagFile } = await import("../../src/etag/etagFile.ts");
+    const { writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    await withFiles(async (dir) => {
+      const path = join(dir, "some");
+      await writeFile(path, "some bytes");
+      expect((await etagFile(dir)).error?.code).toBe("invalid_input");
+      expect((await etagFile("")).error?.code).toBe("invalid_input");
+      expect((await etagFile(42 as never)).error?.code).toBe("invalid_input");
+      expect((await etagFile(path, { concurrency: 0 })).error?.code).toBe("invalid_input");
+      expect((await etagFile(path, { signal: AbortSignal.abort() })).error?.code).toBe("aborted");
+      const missing = await etagFile(join(dir, "missing"));
+      expect(missing.error?.code).toBe("source_error");
+      expect(missing.error?.message).toContain("ENOENT");
+    });
+  });
+
+  it("gives invalid_input where there is no file system", async () => {
+    const { etagFile } = await import("../../src/etag/etagFile.unsupported.ts");
+    const result = await etagFile("./cat.jpg");
+    expect(result.error?.code).toBe("invalid_input");
+    expect(result.error?.message).toContain("use etag with a File");
+  });
+});
