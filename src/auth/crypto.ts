@@ -1,3 +1,4 @@
+import { sha1Sync } from "../checksums/sha1.ts";
 import { toBytes } from "./base64.ts";
 
 /** Web Crypto, looked up when first needed so that importing the package stays free. */
@@ -34,9 +35,17 @@ export async function hmacSha1(secret: string, data: string | Uint8Array): Promi
   return new Uint8Array(signature);
 }
 
-/** SHA-1 of `data`, through Web Crypto. */
+/** Below this size a SHA-1 in plain TypeScript is done before a Web Crypto one would start. */
+const SYNC_SHA1_LIMIT = 16 * 1024;
+
+/**
+ * SHA-1 of `data`: in plain TypeScript when it is short, through Web Crypto (on another thread
+ * where the runtime has them) when it is long. Either way `data` may be changed once this returns.
+ */
 export async function sha1(data: string | Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await subtle().digest("SHA-1", toBytes(data) as BufferSource));
+  const bytes = toBytes(data);
+  if (bytes.length <= SYNC_SHA1_LIMIT) return sha1Sync(bytes);
+  return new Uint8Array(await subtle().digest("SHA-1", bytes as BufferSource));
 }
 
 /** Compares two strings in time that depends on their length only. */

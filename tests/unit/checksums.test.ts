@@ -159,3 +159,52 @@ describe("createMd5", () => {
     expect(isKodoError(thrown) && thrown.code).toBe("invalid_input");
   });
 });
+
+describe("sha1Sync, sha1 and hmacSha1", () => {
+  it("gives node:crypto's SHA-1 around the 64-byte block and its padding", async () => {
+    const { sha1Sync } = await import("../../src/checksums/sha1.ts");
+    for (const size of [...SIZES, 4096, 65_537]) {
+      const bytes = randomBytes(size);
+      const want = createHash("sha1").update(bytes).digest("hex");
+      expect(Buffer.from(sha1Sync(bytes)).toString("hex"), `size ${size}`).toBe(want);
+    }
+    const abc = Buffer.from(sha1Sync(new TextEncoder().encode("abc"))).toString("hex");
+    expect(abc).toBe("a9993e364706816aba3e25717850c26c9cd0d89d");
+  });
+
+  it("gives the same SHA-1 through its short and its Web Crypto path", async () => {
+    const { sha1 } = await import("../../src/auth/crypto.ts");
+    for (const size of [0, 1, 16 * 1024, 16 * 1024 + 1, 100_000]) {
+      const bytes = randomBytes(size);
+      const want = createHash("sha1").update(bytes).digest("hex");
+      expect(Buffer.from(await sha1(bytes)).toString("hex"), `size ${size}`).toBe(want);
+    }
+  });
+
+  it("gives node:crypto's HMAC-SHA1 for keys (never empty) and messages of any length", async () => {
+    const { createHmac } = await import("node:crypto");
+    const { hmacSha1 } = await import("../../src/auth/crypto.ts");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 150 }),
+        fc.uint8Array({ maxLength: 300 }),
+        async (secret, data) => {
+          const want = createHmac("sha1", Buffer.from(secret, "utf8")).update(data).digest("hex");
+          expect(Buffer.from(await hmacSha1(secret, data)).toString("hex")).toBe(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // RFC 2202's test case 2, and a key longer than a block (hashed first).
+    const jefe = await hmacSha1("Jefe", "what do ya want for nothing?");
+    expect(Buffer.from(jefe).toString("hex")).toBe("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    const long = await hmacSha1(
+      "x".repeat(80),
+      "Test Using Larger Than Block-Size Key - Hash Key First",
+    );
+    const longWant = createHmac("sha1", "x".repeat(80))
+      .update("Test Using Larger Than Block-Size Key - Hash Key First")
+      .digest("hex");
+    expect(Buffer.from(long).toString("hex")).toBe(longWant);
+  });
+});
