@@ -93,6 +93,47 @@ describe("a data directory", () => {
     }
   });
 
+  it("reads any range of an object joined from parts, and frees the parts with it", async () => {
+    const dataDir = join(dir, "joined");
+    const keys = { accessKey: "parts-access", secretKey: "parts-secret-key-0042" };
+    const sdk: OfficialSdk = await officialSdk({ dataDir, buckets: ["parts"], ...keys });
+    try {
+      const bytes = testBytes(3 * MiB + 17, 4);
+      const extra = qiniu.resume_up.PutExtra.create();
+      extra.version = "v2";
+      extra.partSize = MiB;
+      await sdk.resume.putStream(
+        sdk.token({ scope: "parts" }),
+        "joined.bin",
+        Readable.from([Buffer.from(bytes)]),
+        bytes.length,
+        extra,
+      );
+
+      // One blob, of four parts: ranges within a part, across two, across all, at the end.
+      expect(await readdir(join(dataDir, "blobs"))).toHaveLength(1);
+      const url = `${sdk.emulator.url}/parts/joined.bin`;
+      const ranges = [
+        [0, 9],
+        [MiB - 3, MiB + 2],
+        [MiB - 1, 3 * MiB + 5],
+        [3 * MiB, 3 * MiB + 16],
+      ] as const;
+      for (const [from, to] of ranges) {
+        const response = await fetch(url, { headers: { Range: `bytes=${from}-${to}` } });
+        expect(response.status).toBe(206);
+        const got = new Uint8Array(await response.arrayBuffer());
+        expect(same(got, bytes.subarray(from, to + 1)), `${from}-${to}`).toBe(true);
+      }
+      expect(same(await bytesOf(url), bytes)).toBe(true);
+
+      await sdk.buckets.delete("parts", "joined.bin");
+      expect(await readdir(join(dataDir, "blobs"))).toEqual([]);
+    } finally {
+      await sdk.emulator.stop();
+    }
+  });
+
   it("clears what a crash leaves behind: temporary files and blobs no object names", async () => {
     const dataDir = join(dir, "debris");
     const first = await startEmulator({ dataDir, buckets: ["debris"] });

@@ -79,7 +79,7 @@ export interface Store {
   /**
    * Stores bytes in a new blob and returns its id. A `scratch` blob (a part or chunk of an upload
    * in progress) need not survive a crash: upload sessions live in memory, so a restart loses
-   * them and sweeps their blobs anyway; it is written without waiting for the disk.
+   * them and sweeps their blobs anyway; it is written in place, with no rename.
    */
   writeBlob(bytes: Uint8Array, options?: { scratch?: boolean }): Promise<string>;
   /** Stores the bytes of several blobs, end to end, in a new blob and returns its id. */
