@@ -91,7 +91,8 @@ function describeMethod(idle: number): string[] {
     `etag: ${method.etag} runs of each way in turns, after an untimed one; qiniu-kit's ` +
       "`etagFile` and the plain qetag read the file 4 MiB at a time, the one-thread SHA-1 as " +
       "a stream.",
-    `Uploads: ${method.uploads} runs of each side at 256 MiB, in turns, then one of each at ` +
+    `Uploads: ${method.uploads} runs of each side at 256 MiB, in turns, then ` +
+      `${method.latencyRuns} more with ${method.latencyMs} ms of latency, then one of each at ` +
       "1 GiB; every upload must answer the file's etag.",
     `Small operations: ${method.opsRuns} runs of each side in turns, each of ${method.ops} ` +
       `timed operations ${method.opsConcurrency} at a time after 32 untimed ones. The ` +
