@@ -1,6 +1,7 @@
 /** The measurements of `npm run bench`, each turned into rows of the table. */
 import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
+import os from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -198,7 +199,8 @@ export async function uploadRows(
       what: "256 MiB upload, wall time",
       note:
         "qiniu-kit's `putFile` against the official `ResumeUploader.putFileV2`. CPU is the " +
-        "uploading process's own; the emulator's is in the list of every run.",
+        "uploading process's own; the emulator's is in the list of every run. " +
+        cpuFloor(runs.ours, median(seconds("peer")) / 2),
       label: "upload 256 MiB, speed",
       ours: timing("ours"),
       peer: timing("peer"),
@@ -453,4 +455,24 @@ async function setLatency(url: string, ms: number): Promise<void> {
       : await fetch(faults, { method: "POST", body: JSON.stringify({ route: "*", delayMs: ms }) });
   if (!response.ok) throw new Error(`the emulator refused the latency: ${response.status}`);
   await response.arrayBuffer();
+}
+
+/**
+ * What the CPU of the uploader and of the emulator together allows on this machine: no upload
+ * can take less than their CPU time spread over every core.
+ *
+ * @param runs - qiniu-kit's uploads.
+ * @param wanted - The time the goal asks for, in seconds.
+ * @returns A sentence for the note of the row.
+ */
+function cpuFloor(runs: readonly Upload[], wanted: number): string {
+  const cores = os.cpus().length;
+  const total = median(runs.map((run) => run.cpuSeconds + (run.emulatorCpu ?? 0)));
+  const floor = total / cores;
+  return (
+    `Uploader and emulator together use ${fixed(total)} CPU-seconds per upload: on ` +
+    `${cores} cores none can take less than ${fixed(floor)} s, ` +
+    (floor > wanted ? "more than" : "against") +
+    ` the ${fixed(wanted)} s that 2× would need.`
+  );
 }

@@ -34,6 +34,8 @@ export interface ByteSource {
    * plain TypeScript MD5 is used otherwise.
    */
   md5Hex?: ((bytes: Uint8Array) => string) | undefined;
+  /** The SHA-1 of bytes read from this source, where it has a native one, as for `md5Hex`. */
+  sha1?: ((bytes: Uint8Array) => Uint8Array) | undefined;
 }
 
 const encoder = new TextEncoder();

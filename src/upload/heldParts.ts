@@ -1,7 +1,7 @@
 import { urlsafeBase64Encode } from "../auth/base64.ts";
-import { etagDigest } from "../etag/etagDigest.ts";
 import type { ByteSource } from "./byteSource.ts";
 import type { ListedPart } from "./multipartApi.ts";
+import { partDigest } from "./partDigest.ts";
 import type { ResumePart } from "./uploadTypes.ts";
 
 /**
@@ -33,7 +33,7 @@ export async function matchingHeldParts(
 
     // One part in memory at a time; its etag must be the service's.
     try {
-      const { digest } = await etagDigest(await readAt(offset, expected));
+      const { digest } = await partDigest(source, await readAt(offset, expected));
       const raw = urlsafeBase64Encode(digest);
       if (raw === part.etag)
         found.push({ partNumber: part.partNumber, etag: raw, size: expected, digest: raw });

@@ -1,7 +1,6 @@
 import { urlsafeBase64Decode, urlsafeBase64Encode } from "../auth/base64.ts";
 import { md5Hex } from "../checksums/md5.ts";
 import { isRetryableStatus, KodoError } from "../errors.ts";
-import { etagDigest } from "../etag/etagDigest.ts";
 import { etagFromParts } from "../etag/etagFromParts.ts";
 import type { EtagDigest } from "../etag/types.ts";
 import { backoffDelay, sleep } from "../http/backoff.ts";
@@ -15,6 +14,7 @@ import {
   type MultipartPlace,
   sendPart,
 } from "./multipartApi.ts";
+import { partDigest } from "./partDigest.ts";
 import { choosePartSize, partLimits } from "./partPlan.ts";
 import { partReader } from "./partReader.ts";
 import { progressBody } from "./progressBody.ts";
@@ -325,7 +325,7 @@ async function sendParts(
     offset += bytes.length;
 
     // The memory goes back once nothing reads it: the requests are over, the digest taken.
-    const digest = etagDigest(bytes);
+    const digest = partDigest(source, bytes);
     const sending = sendOnePart(partRun, state.uploadId, partNumber, bytes, digest);
     const task = sending.then((part) => {
       digest.then(release, release);

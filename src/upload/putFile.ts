@@ -115,6 +115,7 @@ async function openFile(
       },
       close: () => handle.close(),
       md5Hex: (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex"),
+      sha1: (bytes: Uint8Array) => new Uint8Array(createHash("sha1").update(bytes).digest()),
     };
     return { ok: true, data: { source, mtimeMs: info.mtimeMs } };
   } catch (cause) {
