@@ -50,6 +50,11 @@ export interface RequestSpecBase {
   idempotent: boolean;
   /** Statuses outside 2xx that count as a success. */
   acceptStatuses?: readonly number[] | undefined;
+  /**
+   * Statuses that count as a success once an earlier attempt may have been carried out: a delete
+   * repeated after its answer was lost meets 612, the object being gone already.
+   */
+  acceptWhenRepeated?: readonly number[] | undefined;
   signal?: AbortSignal | undefined;
   /** Overrides the transport's limit for each attempt. */
   timeoutMs?: number | undefined;
@@ -130,6 +135,7 @@ async function send<T>(
   const fetchFn = transport.fetch ?? globalThis.fetch;
   const retries = transport.retry.retries;
 
+  let accepted = spec.acceptStatuses ?? [];
   for (let attemptNumber = 1; ; attemptNumber++) {
     // Prepare this attempt for its host: the signature covers the host.
     const url = urls[(attemptNumber - 1) % urls.length]!;
@@ -143,7 +149,7 @@ async function send<T>(
       url,
       init: init.data,
       reader,
-      acceptStatuses: spec.acceptStatuses ?? [],
+      acceptStatuses: accepted,
       timeoutMs,
       signal: spec.signal,
       idempotent: spec.idempotent,
@@ -154,6 +160,9 @@ async function send<T>(
     report(transport.logger, method, url, attemptNumber, started, outcome, willRetry);
     if (outcome.ok) return ok(outcome.reply);
     if (!willRetry) return fail(outcome.error);
+    if (!outcome.unsent && spec.acceptWhenRepeated !== undefined) {
+      accepted = [...accepted, ...spec.acceptWhenRepeated];
+    }
 
     // Wait, unless a host that has not been tried yet can take it at once.
     const untried = attemptNumber < urls.length;

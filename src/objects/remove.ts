@@ -13,7 +13,9 @@ export interface RemoveOptions {
  *
  * @param client - The client whose bucket holds the object.
  * @param key - The object's key.
- * @returns `{}`; `not_found` (612) when there is no such object.
+ * @returns `{}`; `not_found` (612) when there is no such object. A delete repeated because its
+ *   first answer was lost (a network error after the request went out) succeeds on 612: the
+ *   object is gone either way.
  * @example
  * const result = await remove(client, "old/cat.jpg");
  * if (!result.ok && result.error.code !== "not_found") throw result.error;

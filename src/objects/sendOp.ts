@@ -33,6 +33,8 @@ export async function sendOp(
     path: op.path(client.bucket),
     expect: "empty",
     idempotent: op.idempotent,
+    // A delete repeated after its answer was lost finds the object gone: what was asked for.
+    acceptWhenRepeated: op.kind === "delete" ? [612] : undefined,
     signal: options?.signal,
   });
   return reply.ok ? ok({}) : reply;

@@ -9,6 +9,7 @@ import { batch } from "../../src/objects/batch.ts";
 import { copyOp, moveOp, removeOp, statOp } from "../../src/objects/batchOps.ts";
 import { copy } from "../../src/objects/copy.ts";
 import { move } from "../../src/objects/move.ts";
+import { remove } from "../../src/objects/remove.ts";
 import { stat } from "../../src/objects/stat.ts";
 import { put } from "../../src/upload/put.ts";
 import {
@@ -168,6 +169,22 @@ describe("an answer lost after the service handled the call", () => {
     expectFailure(batched, "network_error");
     expect(requestsOn(emulator, "rs.batch")).toBe(1);
     expect((await stat(seeder, "batch-moved")).data?.hash).toBe(hashes.a);
+  });
+
+  it("succeeds for a delete repeated after its answer was lost, the object being gone", async () => {
+    const lossy = losingFetch(
+      (method, path) => method === "POST" && path.startsWith("/delete/"),
+      1,
+    );
+    const { emulator, client, seeder } = await fresh({ fetch: lossy });
+
+    expect(await remove(client, "a")).toEqual({ ok: true, data: {} });
+    expect(lossy.lost).toBe(1);
+    expect(requestsOn(emulator, "rs.delete")).toBe(2);
+    expect((await stat(seeder, "a")).error?.code).toBe("not_found");
+
+    // A first answer that arrives still says not_found for a key that is not there.
+    expectFailure(await remove(client, "never-there"), "not_found");
   });
 
   it("is recovered for a batch of stats, which is safe to repeat", async () => {
