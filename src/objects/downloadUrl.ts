@@ -28,7 +28,8 @@ export interface DownloadUrlData {
 
 /**
  * Builds the download URL of an object: on the bucket's domain, signed when the bucket is
- * private, with `attname` when a save-as name is given.
+ * private, with `attname` when a save-as name is given. The domain and the privacy that are not
+ * given are looked up once and used for a minute, per client.
  *
  * @param client - The client whose bucket holds the object.
  * @param key - The object's key.
@@ -48,13 +49,13 @@ export async function downloadUrl(
   const signal = options?.signal;
 
   // Find what is not given: the domain and whether the bucket is private.
-  const [domain, info] = await Promise.all([
+  const [domain, isPrivate] = await Promise.all([
     pickDomain(client, options?.domain, signal),
-    options?.private === undefined ? getBucketInfo(client, { signal }) : undefined,
+    options?.private === undefined ? bucketIsPrivate(client, signal) : ok(options.private),
   ]);
   if (!domain.ok) return domain;
-  if (info !== undefined && !info.ok) return info;
-  const signed = options?.private ?? info?.data.private ?? false;
+  if (!isPrivate.ok) return isPrivate;
+  const signed = isPrivate.data;
 
   // Build the URL, then sign it when the bucket needs it.
   const attname = options?.attname;
@@ -88,17 +89,61 @@ export function checkUrlOptions(options: DownloadUrlOptions | undefined): KodoEr
   return undefined;
 }
 
+/** What was found about a client's bucket, and until when it is trusted. */
+interface Found {
+  domain?: { value: string; until: number } | undefined;
+  private?: { value: boolean; until: number } | undefined;
+}
+
+/**
+ * How long a bucket's first domain and its privacy, once looked up, are used without asking
+ * again: a link per object of a listing costs no lookups, and a change made elsewhere shows
+ * within a minute.
+ */
+const keptFor = 60_000;
+const found = new WeakMap<Client, Found>();
+
+function remember<K extends keyof Found>(
+  client: Client,
+  what: K,
+  value: NonNullable<Found[K]>["value"],
+) {
+  const facts = found.get(client) ?? {};
+  facts[what] = { value, until: Date.now() + keptFor } as Found[K];
+  found.set(client, facts);
+}
+
+function recall<K extends keyof Found>(client: Client, what: K): Found[K] | undefined {
+  const fact = found.get(client)?.[what];
+  return fact !== undefined && Date.now() < fact.until ? fact : undefined;
+}
+
+async function bucketIsPrivate(
+  client: Client,
+  signal: AbortSignal | undefined,
+): Promise<Result<boolean>> {
+  const known = recall(client, "private");
+  if (known !== undefined) return ok(known.value);
+  const info = await getBucketInfo(client, { signal });
+  if (!info.ok) return info;
+  remember(client, "private", info.data.private);
+  return ok(info.data.private);
+}
+
 async function pickDomain(
   client: Client,
   given: string | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Result<string>> {
-  const chosen = given ?? client.domain;
+  const chosen = given ?? client.domain ?? recall(client, "domain")?.value;
   if (chosen !== undefined) return ok(chosen);
   const domains = await listDomains(client, { signal });
   if (!domains.ok) return domains;
   const first = domains.data[0];
-  if (first !== undefined) return ok(first);
+  if (first !== undefined) {
+    remember(client, "domain", first);
+    return ok(first);
+  }
   const message = `bucket "${client.bucket}" has no download domain: bind one, or pass domain`;
   return fail(new KodoError({ code: "not_found", message }));
 }

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createBucket } from "../../src/buckets/createBucket.ts";
 import { getBucketInfo } from "../../src/buckets/getBucketInfo.ts";
 import { listBuckets } from "../../src/buckets/listBuckets.ts";
 import type { Client } from "../../src/client.ts";
+import { downloadUrl } from "../../src/objects/downloadUrl.ts";
 import { type E2e, requestsDuring, startE2e } from "../helpers/e2e.ts";
 
 let e2e: E2e;
@@ -76,5 +77,48 @@ describe("createBucket", () => {
     );
     expect(value.error?.code).toBe("invalid_input");
     expect(requests).toEqual([]);
+  });
+});
+
+describe("downloadUrl", () => {
+  const routesDuring = async (work: () => Promise<unknown>) => {
+    const { requests } = await requestsDuring(e2e.emulator, work);
+    const count = (route: string) => requests.filter((r) => r.route === route).length;
+    return { domains: count("uc.domains"), info: count("uc.bucketInfo") };
+  };
+
+  it("looks the bucket's domain and privacy up once per client, then for a minute no more", async () => {
+    const links = e2e.client("backups");
+    const urls: string[] = [];
+    const first = await routesDuring(async () => {
+      for (const key of ["a.txt", "b.txt", "c.txt"]) {
+        const link = await downloadUrl(links, key);
+        if (!link.ok) throw link.error;
+        urls.push(link.data.url);
+      }
+    });
+    expect(first).toEqual({ domains: 1, info: 1 });
+    expect(urls.map((url) => url.split("/").pop())).toEqual(["a.txt", "b.txt", "c.txt"]);
+
+    // Another client asks for itself; a minute later, the first one asks again.
+    expect(await routesDuring(() => downloadUrl(e2e.client("backups"), "a.txt"))).toEqual({
+      domains: 1,
+      info: 1,
+    });
+    const now = Date.now();
+    const later = vi.spyOn(Date, "now").mockReturnValue(now + 61_000);
+    try {
+      expect(await routesDuring(() => downloadUrl(links, "a.txt"))).toEqual({
+        domains: 1,
+        info: 1,
+      });
+    } finally {
+      later.mockRestore();
+    }
+
+    // What is given is not looked up.
+    const given = () =>
+      downloadUrl(e2e.client("backups"), "a.txt", { domain: "cdn.test", private: true });
+    expect(await routesDuring(given)).toEqual({ domains: 0, info: 0 });
   });
 });
