@@ -7,7 +7,22 @@
 // It prints one line per check and ends with "N passed, N failed"; the exit code is 1 when a
 // check failed.
 
-import { createClient, etag, get, isKodoError, list, put, putAuth, remove, stat } from "qiniu-kit";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createClient,
+  etag,
+  etagFile,
+  get,
+  isKodoError,
+  list,
+  put,
+  putAuth,
+  putFile,
+  remove,
+  stat,
+} from "qiniu-kit";
 
 const env = globalThis.process?.env ?? globalThis.Deno.env.toObject();
 const runtime = globalThis.Deno
@@ -163,6 +178,21 @@ await check("remove deletes an object, and stat then answers not_found", async (
   equal(gone.error.code, "not_found", "code");
   equal(gone.error.status, 612, "status");
   assert(isKodoError(gone.error), "a KodoError");
+});
+
+await check("putFile uploads a file, and etagFile gives the hash it is stored with", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "qiniu-kit-runtime-"));
+  try {
+    const path = join(dir, "file.bin");
+    await writeFile(path, bytes);
+    const local = data(await etagFile(path), "etagFile");
+    equal(local, data(await etag(bytes), "etag"), "etagFile");
+    const uploaded = data(await putFile(client, `${prefix}file.bin`, path), "putFile");
+    equal(uploaded.hash, local, "hash");
+    equal(uploaded.fsize, bytes.length, "fsize");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 await check("errors are data: a bad key and a wrong secret, without a throw", async () => {

@@ -22,6 +22,7 @@ describe("the built package on Deno", () => {
       "--allow-net",
       "--allow-env",
       "--allow-read",
+      "--allow-write",
       "--no-prompt",
     ]);
     const output = result.stdout + result.stderr;

@@ -18,7 +18,7 @@ export function binary(name: string): string {
 }
 
 /** How many checks the behaviour suite makes; a run that makes fewer did not finish. */
-export const behaviourChecks = 9;
+export const behaviourChecks = 10;
 
 /** What a child process did. */
 export interface ChildRun {
