@@ -22,7 +22,8 @@ Examples:
   qiniu-kit etag ./cat.jpg --json`;
 
 /**
- * Runs `qiniu-kit etag <file>`: prints the etag of a file (read 4 MiB at a time) or of standard input.
+ * Runs `qiniu-kit etag <file>`: prints the etag of a file (read 4 MiB at a time) or of standard
+ * input.
  *
  * @param args - The arguments after `etag`.
  * @returns The exit code; 3 when there is no such file.

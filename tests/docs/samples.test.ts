@@ -238,6 +238,21 @@ describe("the docs", () => {
     expect(long).toEqual([]);
   });
 
+  it("and so does the code: src, tests and bench", () => {
+    const code = (dir: string): string[] =>
+      readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+        .filter((name) => /\.(ts|mjs)$/.test(name) && !name.includes(".tmp"))
+        .map((name) => join(dir, name));
+    const files = ["src", "tests", "bench"].flatMap(code);
+    expect(files.length).toBeGreaterThan(100);
+    const long = files.flatMap((file) =>
+      readFileSync(join(root, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) => ([...line].length > 100 ? [`${file}:${i + 1}`] : [])),
+    );
+    expect(long).toEqual([]);
+  });
+
   it("link to files and headings that exist", () => {
     const anchors = new Map<string, Set<string>>();
     const anchorsOf = (file: string) => {

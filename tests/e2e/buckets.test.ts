@@ -87,7 +87,7 @@ describe("downloadUrl", () => {
     return { domains: count("uc.domains"), info: count("uc.bucketInfo") };
   };
 
-  it("looks the bucket's domain and privacy up once per client, then for a minute no more", async () => {
+  it("looks the domain and privacy up once per client, then no more for a minute", async () => {
     const links = e2e.client("backups");
     const urls: string[] = [];
     const first = await routesDuring(async () => {

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe("putAuth", () => {
-  it("signs a token a client without the secret can upload with to the region's up host", async () => {
+  it("signs a token that a client without the secret uploads with to the up host", async () => {
     const auth = await putAuth(client, { expiresIn: 600, key: "from-browser.txt" });
     expect(auth.ok).toBe(true);
     const { url, token, expiresIn, deadline } = auth.data!;
@@ -134,7 +134,7 @@ describe("put", () => {
     expect(Buffer.from(fetched.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
-  it("reports a form upload's progress at least every 256 KiB, reaching the total once", async () => {
+  it("reports form upload progress every 256 KiB or less, reaching the total once", async () => {
     const bytes = patternBytes(3 * 1024 * 1024 + 17, 11);
     const seen: number[] = [];
     const result = await put(client, "put/form-progress.bin", bytes, {

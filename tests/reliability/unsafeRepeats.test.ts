@@ -171,7 +171,7 @@ describe("an answer lost after the service handled the call", () => {
     expect((await stat(seeder, "batch-moved")).data?.hash).toBe(hashes.a);
   });
 
-  it("succeeds for a delete repeated after its answer was lost, the object being gone", async () => {
+  it("succeeds for a delete repeated after its answer was lost: the object is gone", async () => {
     const lossy = losingFetch(
       (method, path) => method === "POST" && path.startsWith("/delete/"),
       1,

@@ -181,7 +181,7 @@ describe("sha1Sync, sha1 and hmacSha1", () => {
     }
   });
 
-  it("gives node:crypto's HMAC-SHA1 for keys (never empty) and messages of any length", async () => {
+  it("gives node:crypto's HMAC-SHA1 for non-empty keys and messages of any length", async () => {
     const { createHmac } = await import("node:crypto");
     const { hmacSha1 } = await import("../../src/auth/crypto.ts");
     await fc.assert(
