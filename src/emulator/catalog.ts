@@ -149,6 +149,46 @@ export class Catalog {
     if (orphan) await this.store.deleteBlob(old.blob);
   }
 
+  /**
+   * Reads bytes `start` (included) to `end` (excluded) of an object's blob, which stays whole
+   * until the read is over: an object replaced or deleted meanwhile is still served as it was
+   * when the read began. The blob counts as used from this call until the iteration ends, fails
+   * or is given up (`return`).
+   */
+  readObject(record: ObjectRecord, start: number, end: number): AsyncIterable<Uint8Array> {
+    const { blob } = record;
+    const store = this.store;
+    this.#ref(blob);
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      if (this.#unref(blob)) await store.deleteBlob(blob);
+    };
+
+    let inner: AsyncIterator<Uint8Array> | undefined;
+    const iterator: AsyncIterator<Uint8Array> = {
+      async next() {
+        if (released) return { done: true, value: undefined };
+        try {
+          inner ??= store.readBlob(blob, start, end)[Symbol.asyncIterator]();
+          const step = await inner.next();
+          if (step.done === true) await release();
+          return step;
+        } catch (error) {
+          await release();
+          throw error;
+        }
+      },
+      async return() {
+        await inner?.return?.();
+        await release();
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
+  }
+
   // Domains.
 
   domains(): DomainRecord[] {

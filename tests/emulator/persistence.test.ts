@@ -226,3 +226,41 @@ async function waitUntil(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   if (!condition()) throw new Error("timed out");
 }
+
+describe("a download under way", () => {
+  it("is served whole although its object is replaced, then deleted, meanwhile", async () => {
+    const { createClient } = await import("../../src/client.ts");
+    const { put } = await import("../../src/upload/put.ts");
+    const { remove } = await import("../../src/objects/remove.ts");
+    for (const dataDir of [join(dir, "reading"), undefined]) {
+      const kodo = await startEmulator({ buckets: ["live"], dataDir });
+      try {
+        const client = createClient({
+          accessKey: kodo.accessKey,
+          secretKey: kodo.secretKey,
+          bucket: "live",
+          ucHost: kodo.url,
+        });
+        const before = testBytes(9 * MiB, 5);
+        expect((await put(client, "big.bin", before)).ok).toBe(true);
+
+        // The head arrives at once, the body later: meanwhile the object changes, then goes.
+        kodo.addFault({ route: "io.download", stallMs: 300, times: 1 });
+        const response = await fetch(`${kodo.url}/live/big.bin`);
+        expect(response.status).toBe(200);
+        expect((await put(client, "big.bin", testBytes(5 * MiB, 6))).ok).toBe(true);
+        expect((await remove(client, "big.bin")).ok).toBe(true);
+        const got = new Uint8Array(await response.arrayBuffer());
+        expect(same(got, before), `${dataDir ?? "memory"}`).toBe(true);
+
+        // Once read, the bytes of both versions go.
+        if (dataDir !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          expect(await readdir(join(dataDir, "blobs"))).toEqual([]);
+        }
+      } finally {
+        await kodo.stop();
+      }
+    }
+  });
+});

@@ -15,7 +15,10 @@ export async function send(
   reply: Reply,
   options: { head?: boolean; stallMs?: number | undefined } = {},
 ): Promise<number> {
-  if (res.headersSent || res.destroyed) return 0;
+  if (res.headersSent || res.destroyed) {
+    await discard(reply.body);
+    return 0;
+  }
   const headers: Record<string, string | number> = { ...reply.headers };
   const body = reply.body;
   const fixed =
@@ -29,10 +32,14 @@ export async function send(
   if (options.stallMs !== undefined && options.stallMs > 0) {
     res.flushHeaders();
     await sleep(options.stallMs);
-    if (res.destroyed) return 0;
+    if (res.destroyed) {
+      await discard(body);
+      return 0;
+    }
   }
 
   if (options.head === true || body === undefined) {
+    await discard(body);
     res.end();
     return 0;
   }
@@ -63,4 +70,10 @@ function writable(res: ServerResponse): Promise<void> {
     res.on("drain", done);
     res.on("close", done);
   });
+}
+
+/** Gives up a streamed body that will not be read, so that what it holds (a blob) is let go. */
+async function discard(body: Reply["body"]): Promise<void> {
+  if (body === undefined || typeof body === "string" || body instanceof Uint8Array) return;
+  await body[Symbol.asyncIterator]().return?.();
 }

@@ -144,9 +144,7 @@ function serve(exchange: Exchange, record: ObjectRecord): Reply {
   if (range !== undefined) headers["Content-Range"] = `bytes ${start}-${end - 1}/${record.fsize}`;
   headers["Content-Length"] = end - start;
   const body =
-    exchange.method === "HEAD"
-      ? undefined
-      : exchange.ctx.catalog.store.readBlob(record.blob, start, end);
+    exchange.method === "HEAD" ? undefined : exchange.ctx.catalog.readObject(record, start, end);
   return { status: range === undefined ? 200 : 206, headers, body };
 }
 
