@@ -8,7 +8,7 @@
  *
  * Roles: `idle`; `etag <file> <runs>`; `upload <ours|peer> <file> <key>`;
  * `form <ours|peer> <prefix> <count> <concurrency>`; `stat <ours|peer> <prefix> <count>
- * <concurrency>`.
+ * <concurrency>`; `fetch ours "" <count> <concurrency>` (bare GETs of the emulator's status).
  */
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
@@ -90,7 +90,7 @@ const cpuSince = (before: NodeJS.CpuUsage) => {
 if (role === "idle") print({ peakRss: peakRss() });
 else if (role === "etag") print(await etagTimes(args[0]!, Number(args[1])));
 else if (role === "upload") print(await upload(args[0] as Side, args[1]!, args[2]!));
-else if (role === "form" || role === "stat") {
+else if (role === "form" || role === "stat" || role === "fetch") {
   const [side, prefix, count, concurrency] = args;
   print(await smallOps(role, side as Side, prefix!, Number(count), Number(concurrency)));
 } else throw new Error(`unknown role ${role}`);
@@ -237,14 +237,19 @@ async function upload(side: Side, file: string, key: string): Promise<UploadMeas
 // bytes; the official FormUploader.put of a Buffer, with a token signed once), or stats of the
 // keys the form uploads made.
 async function smallOps(
-  kind: "form" | "stat",
+  kind: "form" | "stat" | "fetch",
   side: Side,
   prefix: string,
   count: number,
   concurrency: number,
 ): Promise<OpsMeasure> {
   const body = new Uint8Array(4096).map((_, i) => (i * 31 + count) & 0xff);
-  const operation = side === "ours" ? await kitOperation(kind, body) : peerOperation(kind, body);
+  const operation =
+    kind === "fetch"
+      ? bareFetch
+      : side === "ours"
+        ? await kitOperation(kind, body)
+        : peerOperation(kind, body);
 
   // Warm up on keys of their own, then time `count` operations.
   await runMany(WARM_UP, concurrency, (i) => operation(`${prefix}warm-${i}`));
@@ -256,6 +261,13 @@ async function smallOps(
     cpuMsPerOp: (cpuSince(cpu) * 1000) / count,
     peakRss: peakRss(),
   };
+}
+
+/** A GET of the emulator's status with Node's fetch and nothing else: fetch's own cost. */
+async function bareFetch(): Promise<void> {
+  const response = await fetch(`${target.url}/__emulator`);
+  if (!response.ok) throw new Error(`GET /__emulator: ${response.status}`);
+  await response.arrayBuffer();
 }
 
 async function kitOperation(kind: "form" | "stat", body: Uint8Array) {

@@ -264,6 +264,20 @@ export async function uploadRows(
  */
 export async function smallOpsRows(bench: Bench): Promise<Row[]> {
   const rows: Row[] = [];
+
+  // What Node's fetch costs by itself: GETs of the emulator's status, the same way.
+  const bare: OpsMeasure[] = [];
+  for (let run = 0; run < OPS_RUNS; run++) {
+    bare.push(await measure<OpsMeasure>(bench, "fetch", "ours", "", OPS, OPS_CONCURRENCY));
+  }
+  const fetchCpu = median(bare.map((r) => r.cpuMsPerOp));
+  record(
+    `${OPS} bare fetch GETs: CPU ${list(
+      bare.map((r) => r.cpuMsPerOp),
+      2,
+    )} ms per request`,
+  );
+
   for (const kind of ["form", "stat"] as const) {
     const runs = { ours: [] as OpsMeasure[], peer: [] as OpsMeasure[] };
     for (let run = 0; run < OPS_RUNS; run++) {
@@ -294,7 +308,12 @@ export async function smallOpsRows(bench: Bench): Promise<Row[]> {
         (kind === "form"
           ? "qiniu-kit's `put` of bytes against `FormUploader.put` of a Buffer"
           : "qiniu-kit's `stat` against `BucketManager.stat`, of keys that exist") +
-        `, ${OPS_CONCURRENCY} at a time. CPU per operation is the client process's own.`,
+        `, ${OPS_CONCURRENCY} at a time. CPU per operation is the client process's own. ` +
+        `Node's fetch by itself spends ${fixed(fetchCpu)} ms of CPU per request here (` +
+        `${OPS} GETs of the emulator's status, ${OPS_CONCURRENCY} at a time, in a fresh ` +
+        "process); while the client's CPU " +
+        "sets the pace, 1.5× the peer's rate needs at most " +
+        `${fixed(median(runs.peer.map((r) => r.cpuMsPerOp)) / 1.5)} ms per operation in all.`,
       label: kind === "form" ? `${OPS} form uploads of 4 KiB` : `${OPS} stats`,
       ours: shown("ours"),
       peer: shown("peer"),
