@@ -5,7 +5,7 @@ import { checkManagementAuth } from "./auth.ts";
 import type { EmulatorContext, Exchange, Route } from "./exchange.ts";
 import { BodyTooLarge, RequestBody } from "./http/body.ts";
 import { errors, failure, type Reply } from "./http/reply.ts";
-import { send } from "./http/send.ts";
+import { discard, send } from "./http/send.ts";
 import { resolveRoute } from "./router.ts";
 import type { FaultRule } from "./types.ts";
 
@@ -134,7 +134,12 @@ async function handle(
   }
 
   // What is left of the body is read (and counted), unless it is too big.
-  if (!body.started && !(await drain(body))) res.setHeader("Connection", "close");
+  try {
+    if (!body.started && !(await drain(body))) res.setHeader("Connection", "close");
+  } catch (error) {
+    await discard(reply.body);
+    throw error;
+  }
   sent = await send(res, reply, { head: method === "HEAD", stallMs: fault?.stallMs });
   account();
 }

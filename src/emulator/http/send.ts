@@ -73,7 +73,7 @@ function writable(res: ServerResponse): Promise<void> {
 }
 
 /** Gives up a streamed body that will not be read, so that what it holds (a blob) is let go. */
-async function discard(body: Reply["body"]): Promise<void> {
+export async function discard(body: Reply["body"]): Promise<void> {
   if (body === undefined || typeof body === "string" || body instanceof Uint8Array) return;
   await body[Symbol.asyncIterator]().return?.();
 }
