@@ -263,4 +263,25 @@ describe("a download under way", () => {
       }
     }
   });
+
+  it("lets the bytes go when the client gives the download up before the body", async () => {
+    const dataDir = join(dir, "given-up");
+    const kodo = await startEmulator({ buckets: ["live"], dataDir });
+    try {
+      const upload = await token(kodo, { scope: "live" });
+      await formUpload(kodo, { token: upload, key: "gone.bin" }, { bytes: testBytes(1000, 8) });
+
+      // The head comes, the body is stalled; the client leaves, then the object is deleted.
+      kodo.addFault({ route: "io.download", stallMs: 300, times: 1 });
+      const leaving = new AbortController();
+      const response = await fetch(`${kodo.url}/live/gone.bin`, { signal: leaving.signal });
+      expect(response.status).toBe(200);
+      leaving.abort();
+      await manage(kodo, `/delete/${b64("live:gone.bin")}`, {});
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await readdir(join(dataDir, "blobs"))).toEqual([]);
+    } finally {
+      await kodo.stop();
+    }
+  });
 });
