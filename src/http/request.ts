@@ -51,8 +51,9 @@ export interface RequestSpecBase {
   /** Statuses outside 2xx that count as a success. */
   acceptStatuses?: readonly number[] | undefined;
   /**
-   * Statuses that count as a success once an earlier attempt may have been carried out: a delete
-   * repeated after its answer was lost meets 612, the object being gone already.
+   * Statuses that count as a success once an earlier attempt went out and its answer was lost (a
+   * network error, a time-out, a success whose body was cut): a delete repeated then meets 612,
+   * the object being gone already.
    */
   acceptWhenRepeated?: readonly number[] | undefined;
   signal?: AbortSignal | undefined;
@@ -160,7 +161,10 @@ async function send<T>(
     report(transport.logger, method, url, attemptNumber, started, outcome, willRetry);
     if (outcome.ok) return ok(outcome.reply);
     if (!willRetry) return fail(outcome.error);
-    if (!outcome.unsent && spec.acceptWhenRepeated !== undefined) {
+    // An answer lost after the request went out, or cut after a success: it may have been done.
+    const status = outcome.error.status;
+    const lost = !outcome.unsent && (status === undefined || (status >= 200 && status <= 299));
+    if (lost && spec.acceptWhenRepeated !== undefined) {
       accepted = [...accepted, ...spec.acceptWhenRepeated];
     }
 

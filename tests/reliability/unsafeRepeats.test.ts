@@ -185,6 +185,11 @@ describe("an answer lost after the service handled the call", () => {
 
     // A first answer that arrives still says not_found for a key that is not there.
     expectFailure(await remove(client, "never-there"), "not_found");
+
+    // So does a repeat after a 503, an answer that says the delete was not done.
+    emulator.addFault({ route: "rs.delete", status: 503, times: 1 });
+    expectFailure(await remove(client, "never-there-either"), "not_found");
+    expect(requestsOn(emulator, "rs.delete")).toBe(5);
   });
 
   it("is recovered for a batch of stats, which is safe to repeat", async () => {
