@@ -8,7 +8,8 @@
  *
  * Roles: `idle`; `etag <file> <runs>`; `upload <ours|peer> <file> <key>`;
  * `form <ours|peer> <prefix> <count> <concurrency>`; `stat <ours|peer> <prefix> <count>
- * <concurrency>`; `fetch ours "" <count> <concurrency>` (bare GETs of the emulator's status).
+ * <concurrency>`; `fetch ours "" <count> <concurrency>` (bare GETs of the emulator's status);
+ * `fetch-rss <count>` (the peak RSS of that many bare GETs, one after the other).
  */
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync } from "node:fs";
@@ -90,6 +91,7 @@ const cpuSince = (before: NodeJS.CpuUsage) => {
 if (role === "idle") print({ peakRss: peakRss() });
 else if (role === "etag") print(await etagTimes(args[0]!, Number(args[1])));
 else if (role === "upload") print(await upload(args[0] as Side, args[1]!, args[2]!));
+else if (role === "fetch-rss") print(await fetchRss(Number(args[0])));
 else if (role === "form" || role === "stat" || role === "fetch") {
   const [side, prefix, count, concurrency] = args;
   print(await smallOps(role, side as Side, prefix!, Number(count), Number(concurrency)));
@@ -261,6 +263,12 @@ async function smallOps(
     cpuMsPerOp: (cpuSince(cpu) * 1000) / count,
     peakRss: peakRss(),
   };
+}
+
+/** The peak RSS of `count` GETs of the emulator's status, one after the other, and nothing else. */
+async function fetchRss(count: number): Promise<{ peakRss: number }> {
+  for (let i = 0; i < count; i++) await bareFetch();
+  return { peakRss: peakRss() };
 }
 
 /** A GET of the emulator's status with Node's fetch and nothing else: fetch's own cost. */
