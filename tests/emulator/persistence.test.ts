@@ -27,6 +27,21 @@ async function bytesOf(url: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
+/** Uploads bytes with the official SDK's resumable uploader (v1 blocks or v2 parts). */
+async function resumable(
+  sdk: OfficialSdk,
+  bucket: string,
+  key: string,
+  bytes: Uint8Array,
+  options: { version: "v1" | "v2"; partSize?: number },
+): Promise<void> {
+  const extra = qiniu.resume_up.PutExtra.create();
+  extra.version = options.version;
+  if (options.partSize !== undefined) extra.partSize = options.partSize;
+  const stream = Readable.from([Buffer.from(bytes)]);
+  await sdk.resume.putStream(sdk.token({ scope: bucket }), key, stream, bytes.length, extra);
+}
+
 /** Compares bytes cheaply (a deep equality of megabytes is slow). */
 function same(actual: Uint8Array, expected: Uint8Array): boolean {
   return Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected);
@@ -43,25 +58,8 @@ describe("a data directory", () => {
 
     // Objects from each upload API, then changes of every kind.
     await sdk.form.put(sdk.token({ scope: "keep" }), "small.bin", Buffer.from(small), null);
-    const v1Extra = qiniu.resume_up.PutExtra.create();
-    v1Extra.version = "v1";
-    await sdk.resume.putStream(
-      sdk.token({ scope: "keep" }),
-      "v1.bin",
-      Readable.from([Buffer.from(v1)]),
-      v1.length,
-      v1Extra,
-    );
-    const v2Extra = qiniu.resume_up.PutExtra.create();
-    v2Extra.version = "v2";
-    v2Extra.partSize = 5 * MiB;
-    await sdk.resume.putStream(
-      sdk.token({ scope: "keep" }),
-      "v2.bin",
-      Readable.from([Buffer.from(v2)]),
-      v2.length,
-      v2Extra,
-    );
+    await resumable(sdk, "keep", "v1.bin", v1, { version: "v1" });
+    await resumable(sdk, "keep", "v2.bin", v2, { version: "v2", partSize: 5 * MiB });
     await sdk.form.put(sdk.token({ scope: "keep" }), "gone.bin", Buffer.from("bye"), null);
     await sdk.buckets.delete("keep", "gone.bin");
     await sdk.buckets.copy("keep", "small.bin", "keep", "copy.bin", null);
@@ -99,16 +97,7 @@ describe("a data directory", () => {
     const sdk: OfficialSdk = await officialSdk({ dataDir, buckets: ["parts"], ...keys });
     try {
       const bytes = testBytes(3 * MiB + 17, 4);
-      const extra = qiniu.resume_up.PutExtra.create();
-      extra.version = "v2";
-      extra.partSize = MiB;
-      await sdk.resume.putStream(
-        sdk.token({ scope: "parts" }),
-        "joined.bin",
-        Readable.from([Buffer.from(bytes)]),
-        bytes.length,
-        extra,
-      );
+      await resumable(sdk, "parts", "joined.bin", bytes, { version: "v2", partSize: MiB });
 
       // One blob, of four parts: ranges within a part, across two, across all, at the end.
       expect(await readdir(join(dataDir, "blobs"))).toHaveLength(1);
