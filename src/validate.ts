@@ -33,9 +33,7 @@ export function checkBucket(bucket: unknown, name = "bucket"): KodoError | undef
 /** Checks that options, when given, are an object. */
 export function checkOptions(options: unknown, name = "options"): KodoError | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    return invalidInput(`${name}: expected an object`);
-  }
+  if (!isRecord(options)) return invalidInput(`${name}: expected an object`);
   const signal = (options as { signal?: unknown }).signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     return invalidInput(`${name}.signal: expected an AbortSignal`);

@@ -1,5 +1,6 @@
 import { KodoError } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
+import { isRecord } from "../validate.ts";
 import type { Credentials } from "./credentials.ts";
 import { verifyCallbackSignature } from "./verifyCallbackSignature.ts";
 
@@ -68,9 +69,7 @@ function readFields(body: string, contentType: string | null): Record<string, un
   if (contentType?.startsWith("application/json")) {
     try {
       const parsed: unknown = JSON.parse(body);
-      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-        ? (parsed as Record<string, unknown>)
-        : undefined;
+      return isRecord(parsed) ? parsed : undefined;
     } catch {
       return undefined;
     }

@@ -1,4 +1,4 @@
-const encoder = new TextEncoder();
+import { toBytes } from "../auth/base64.ts";
 
 /** Eight 256-entry tables: table k maps a byte to its CRC followed by k zero bytes. */
 let tables: Int32Array | undefined;
@@ -38,7 +38,7 @@ function crcTables(): Int32Array {
  * crc32("lo", crc32("hel")); // 907060870
  */
 export function crc32(data: Uint8Array | string, previous = 0): number {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  const bytes = toBytes(data);
   const t = crcTables();
   let crc = ~previous;
   let i = 0;

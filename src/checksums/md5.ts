@@ -1,3 +1,4 @@
+import { toBytes } from "../auth/base64.ts";
 import { invalidInput } from "../errors.ts";
 
 /** An MD5 computation fed piece by piece. */
@@ -24,8 +25,6 @@ export interface Md5 {
   hex(): string;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Starts an MD5 computation (RFC 1321) in plain TypeScript, since Web Crypto has no MD5.
  *
@@ -44,7 +43,7 @@ export function createMd5(): Md5 {
 
   function update(data: Uint8Array | string): Md5 {
     if (result !== undefined) throw invalidInput("md5: update() was called after the digest");
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const bytes = toBytes(data);
     length += bytes.length;
     let offset = 0;
 

@@ -5,8 +5,6 @@ import { abortedError, throwIfAborted } from "./throwIfAborted.ts";
 import { toChunk } from "./toChunk.ts";
 import type { EtagBody, EtagDigest, EtagOptions } from "./types.ts";
 
-const encoder = new TextEncoder();
-
 /** A body read chunk by chunk: a stream reader or an async iterator. */
 interface ChunkSource {
   next(): Promise<IteratorResult<unknown>>;
@@ -32,8 +30,7 @@ export async function etagDigest(body: EtagBody, options: EtagOptions = {}): Pro
   const concurrency = blockConcurrency(options.concurrency);
   throwIfAborted(signal);
 
-  if (typeof body === "string") return digestBytes(encoder.encode(body), concurrency, signal);
-  if (ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
+  if (typeof body === "string" || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) {
     return digestBytes(toChunk(body), concurrency, signal);
   }
   if (typeof body !== "object" || body === null) throw unsupportedBody();

@@ -1,6 +1,5 @@
+import { toBytes } from "../auth/base64.ts";
 import { invalidInput } from "../errors.ts";
-
-const encoder = new TextEncoder();
 
 /**
  * Reads one chunk of a body as bytes: any typed array or `DataView` (a Node `Buffer` included),
@@ -15,7 +14,7 @@ export function toChunk(value: unknown): Uint8Array {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (typeof value === "string") return encoder.encode(value);
+  if (typeof value === "string") return toBytes(value);
   throw invalidInput(`etag: a body chunk must be bytes, not ${describe(value)}`);
 }
 

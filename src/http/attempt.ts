@@ -38,8 +38,6 @@ export type AttemptOutcome<T> =
       error: KodoError;
       /** The request failed to connect, so the server never saw it. */
       unsent: boolean;
-      /** The response's `Retry-After` header. */
-      retryAfter: string | null;
     };
 
 /** The reason an attempt's own controller aborts with when its time is up. */
@@ -145,7 +143,7 @@ function failed<T>(
   unsent: boolean,
 ): AttemptOutcome<T> {
   if (plan.signal?.aborted) {
-    return { ok: false, error: abortedError(plan.label, error), unsent, retryAfter: null };
+    return { ok: false, error: abortedError(plan.label, error), unsent };
   }
   const what = timedOut ? `no answer within ${plan.timeoutMs} ms` : describeThrown(error);
   const kodoError = new KodoError({
@@ -154,7 +152,7 @@ function failed<T>(
     retryable: plan.replayable && (plan.idempotent || unsent),
     cause: error,
   });
-  return { ok: false, error: kodoError, unsent, retryAfter: null };
+  return { ok: false, error: kodoError, unsent };
 }
 
 async function read<T>(response: Response, plan: AttemptPlan<T>): Promise<AttemptOutcome<T>> {
@@ -167,10 +165,9 @@ async function read<T>(response: Response, plan: AttemptPlan<T>): Promise<Attemp
   if (!success) {
     const retryable = repeatable && isRetryableStatus(status);
     const text = await response.text().catch(() => "");
-    const retryAfter = response.headers.get("retry-after");
-    const wait = retryAfterMs(retryAfter, Date.now());
+    const wait = retryAfterMs(response.headers.get("retry-after"), Date.now());
     const error = statusError(status, text, reqId, retryable, wait);
-    return { ok: false, error, unsent: false, retryAfter };
+    return { ok: false, error, unsent: false };
   }
 
   // A success: its body becomes the data, or an `invalid_response`.
@@ -186,5 +183,5 @@ async function read<T>(response: Response, plan: AttemptPlan<T>): Promise<Attemp
     retryable: repeatable && outcome.transient,
     issues: outcome.issues,
   });
-  return { ok: false, error, unsent: false, retryAfter: null };
+  return { ok: false, error, unsent: false };
 }

@@ -1,5 +1,5 @@
 import type { Credentials } from "../auth/credentials.ts";
-import { signQbox } from "../auth/qbox.ts";
+import { type SignableRequest, signQbox } from "../auth/qbox.ts";
 import { signQiniu } from "../auth/qiniu.ts";
 
 /** How a request proves who sends it. */
@@ -8,16 +8,6 @@ export type RequestAuth =
   | { type: "qbox"; credentials: Credentials }
   | { type: "upToken"; token: string }
   | { type: "none" };
-
-/** The parts of a request that a signature covers. */
-export interface AuthorizedRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  contentType: string | undefined;
-  /** The body when it is text or bytes; other bodies are never signed. */
-  body: string | Uint8Array | null;
-}
 
 /**
  * Computes the `Authorization` header of one attempt. Signatures cover the host, so each host of
@@ -31,19 +21,11 @@ export interface AuthorizedRequest {
  */
 export async function authorization(
   auth: RequestAuth | undefined,
-  request: AuthorizedRequest,
+  request: SignableRequest,
 ): Promise<string | undefined> {
   if (auth === undefined || auth.type === "none") return undefined;
   if (auth.type === "upToken") return `UpToken ${auth.token}`;
-
-  const signable = {
-    method: request.method,
-    url: request.url,
-    headers: request.headers,
-    contentType: request.contentType,
-    body: request.body,
-  };
   return auth.type === "qiniu"
-    ? signQiniu(auth.credentials, signable)
-    : signQbox(auth.credentials, signable);
+    ? signQiniu(auth.credentials, request)
+    : signQbox(auth.credentials, request);
 }

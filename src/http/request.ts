@@ -4,7 +4,7 @@ import { fail, ok, type Result } from "../result.ts";
 import type { ResponseSchema } from "../schema.ts";
 import { type AttemptOutcome, abortedError, attempt, type HttpReply } from "./attempt.ts";
 import { authorization, type RequestAuth } from "./authorize.ts";
-import { backoffDelay, retryAfterMs, sleep } from "./backoff.ts";
+import { backoffDelay, sleep } from "./backoff.ts";
 import { type BodyReader, bytesReader, emptyReader, jsonReader, textReader } from "./readers.ts";
 
 export type { HttpReply } from "./attempt.ts";
@@ -238,7 +238,7 @@ function delayBefore(
   outcome: Extract<AttemptOutcome<unknown>, { ok: false }>,
   options: Readonly<RetryOptions>,
 ): number {
-  const asked = retryAfterMs(outcome.retryAfter, Date.now());
+  const asked = outcome.error.retryAfterMs;
   if (asked !== undefined) return Math.min(asked, options.maxDelayMs);
   return backoffDelay(retry, options);
 }

@@ -1,7 +1,7 @@
 import { urlsafeBase64Encode } from "../auth/base64.ts";
 import { encodedEntry } from "../auth/entry.ts";
 import { invalidInput, type KodoError } from "../errors.ts";
-import { checkBucket, checkKey } from "../validate.ts";
+import { checkBucket, checkKey, isRecord } from "../validate.ts";
 
 /** One operation of a {@link batch}, made by the builders below. */
 export interface BatchOp {
@@ -136,9 +136,7 @@ const metaPrefix = "x-qn-meta-";
 /** The fields of a map, or why it is not a map. */
 function fieldsOf(fields: unknown, name: string): Array<[string, unknown]> | KodoError {
   if (fields === undefined) return [];
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    return invalidInput(`change.${name}: expected an object of strings`);
-  }
+  if (!isRecord(fields)) return invalidInput(`change.${name}: expected an object of strings`);
   return Object.entries(fields).filter(([, value]) => value !== undefined);
 }
 
