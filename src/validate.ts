@@ -165,3 +165,15 @@ export function fieldIssues(
   }
   return issues;
 }
+
+/**
+ * Tells whether a value reads as a MIME type (`type/subtype`, parameters allowed after it).
+ *
+ * @param value - Anything.
+ * @returns `true` for a string such as `text/plain` or `image/jpeg; q=1`.
+ * @example
+ * isMimeType("text/plain") // true
+ */
+export function isMimeType(value: unknown): value is string {
+  return typeof value === "string" && /^[\w.+-]+\/[\w.+-]+/.test(value);
+}

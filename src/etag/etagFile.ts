@@ -1,6 +1,6 @@
-import type { FileHandle } from "node:fs/promises";
 import { urlsafeBase64Encode } from "../auth/base64.ts";
 import { invalidInput } from "../errors.ts";
+import { readFull } from "../readFull.ts";
 import type { Result } from "../result.ts";
 import { blockConcurrency, createBlockDigests, ETAG_BLOCK_SIZE } from "./createBlockDigests.ts";
 import { settle } from "./etag.ts";
@@ -45,7 +45,7 @@ async function etagOfFile(path: string, options: EtagOptions): Promise<string> {
     const block = new Uint8Array(ETAG_BLOCK_SIZE);
     for (let position = 0; ; ) {
       throwIfAborted(signal);
-      const filled = await fill(handle, block, position);
+      const filled = await readFull(handle, block, position);
       if (filled === 0 && position > 0) break;
       await blocks.add(block.subarray(0, filled));
       position += filled;
@@ -56,20 +56,4 @@ async function etagOfFile(path: string, options: EtagOptions): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-/** Reads from `position` until `block` is full or the file ends; resolves to the bytes read. */
-async function fill(handle: FileHandle, block: Uint8Array, position: number): Promise<number> {
-  let filled = 0;
-  while (filled < block.length) {
-    const { bytesRead } = await handle.read(
-      block,
-      filled,
-      block.length - filled,
-      position + filled,
-    );
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled;
 }

@@ -1,7 +1,7 @@
 import { urlsafeBase64Encode } from "../auth/base64.ts";
 import { encodedEntry } from "../auth/entry.ts";
 import { invalidInput, type KodoError } from "../errors.ts";
-import { checkBucket, checkKey, isRecord } from "../validate.ts";
+import { checkBucket, checkKey, isMimeType, isRecord } from "../validate.ts";
 
 /** One operation of a {@link batch}, made by the builders below. */
 export interface BatchOp {
@@ -94,10 +94,9 @@ export function copyOp(from: string, to: string, target?: TransferTarget): Batch
 
 /** A batch op that changes the MIME type of `key`. @example changeMimeOp("a", "text/plain") */
 export function changeMimeOp(key: string, mimeType: string, target?: OpTarget): BatchOp {
-  const problem =
-    typeof mimeType === "string" && /^[\w.+-]+\/[\w.+-]+/.test(mimeType)
-      ? undefined
-      : invalidInput("mimeType: expected a MIME type such as text/plain");
+  const problem = isMimeType(mimeType)
+    ? undefined
+    : invalidInput("mimeType: expected a MIME type such as text/plain");
   return op("chgm", key, target, true, () => `/mime/${urlsafeBase64Encode(mimeType)}`, problem);
 }
 

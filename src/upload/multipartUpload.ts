@@ -1,8 +1,9 @@
 import { urlsafeBase64Decode, urlsafeBase64Encode } from "../auth/base64.ts";
 import { md5Hex } from "../checksums/md5.ts";
-import { isRetryableStatus, KodoError } from "../errors.ts";
+import { invalidInput, isRetryableStatus, KodoError } from "../errors.ts";
 import { etagFromParts } from "../etag/etagFromParts.ts";
 import type { EtagDigest } from "../etag/types.ts";
+import { abortedError } from "../http/attempt.ts";
 import { backoffDelay, sleep } from "../http/backoff.ts";
 import { fail, ok, type Result } from "../result.ts";
 import type { ByteSource } from "./byteSource.ts";
@@ -19,6 +20,7 @@ import { choosePartSize, partLimits } from "./partPlan.ts";
 import { partReader } from "./partReader.ts";
 import { progressBody } from "./progressBody.ts";
 import { type ProgressTracker, trackProgress } from "./progressTracker.ts";
+import { type TokenHolder, tokenHolder } from "./tokenHolder.ts";
 import { checkHash, prefixed } from "./uploadFields.ts";
 import type {
   ResumePart,
@@ -45,12 +47,6 @@ export interface MultipartJob {
   source: ByteSource;
   options: UploadOptions;
   resume: ResumePlan | undefined;
-}
-
-/** The token of an upload, renewed once for all parts when the service says it expired. */
-interface TokenHolder {
-  current: string;
-  renew(expired: string): Promise<Result<string>>;
 }
 
 /** Everything the steps of one run share. */
@@ -92,7 +88,6 @@ export async function multipartUpload(job: MultipartJob): Promise<Result<UploadD
   // progress then stays where it was until the new upload passes it.
   const first = await runOnce(run);
   if (first.ok || !isForgotten(first.error) || job.source.readAt === undefined) return first;
-  await forget(job.resume);
   run.progress.restart();
   return runOnce(run);
 }
@@ -100,28 +95,6 @@ export async function multipartUpload(job: MultipartJob): Promise<Result<UploadD
 /** The service's answer for an uploadId it does not know (never given, expired or completed). */
 function isForgotten(error: KodoError): boolean {
   return error.status === 612;
-}
-
-function tokenHolder(initial: string, target: UploadTarget): TokenHolder {
-  let renewing: Promise<Result<string>> | undefined;
-  const holder: TokenHolder = {
-    current: initial,
-    renew(expired) {
-      if (holder.current !== expired) return Promise.resolve(ok(holder.current));
-      if (target.renewToken === undefined) {
-        return Promise.resolve(
-          fail(new KodoError({ code: "unauthorized", message: "the upload token expired" })),
-        );
-      }
-      renewing ??= target.renewToken().then((renewed) => {
-        renewing = undefined;
-        if (renewed.ok) holder.current = renewed.data;
-        return renewed;
-      });
-      return renewing;
-    },
-  };
-  return holder;
 }
 
 function place(run: Run, hostShift = 0): MultipartPlace {
@@ -298,8 +271,8 @@ async function sendParts(
     if (finished !== undefined) {
       if (source.readAt === undefined) {
         const skipped = await reader.read(offset, run.partSize, signal);
-        if (!skipped.ok) failure = skipped.error;
-        else if (skipped.data.bytes.length !== finished.size) failure = changedSource();
+        if (!skipped.ok) failure ??= skipped.error;
+        else if (skipped.data.bytes.length !== finished.size) failure ??= changedSource();
         if (skipped.ok) skipped.data.release();
       }
       offset += finished.size;
@@ -345,23 +318,14 @@ async function sendParts(
   }
   await Promise.all(inFlight);
 
-  if (run.signal?.aborted) {
-    return fail(
-      new KodoError({
-        code: "aborted",
-        message: "the upload was aborted",
-        cause: run.signal.reason,
-      }),
-    );
-  }
+  if (run.signal?.aborted) return fail(abortedError("the upload", run.signal.reason));
   return failure === undefined ? ok(undefined) : fail(failure);
 }
 
 function changedSource(): KodoError {
-  return new KodoError({
-    code: "invalid_input",
-    message: "the body differs from the one the saved upload began with; give a new resumeId",
-  });
+  return invalidInput(
+    "the body differs from the one the saved upload began with; give a new resumeId",
+  );
 }
 
 function tooManyParts(partSize: number): KodoError {
@@ -369,7 +333,7 @@ function tooManyParts(partSize: number): KodoError {
   const message =
     `the body needs more than ${partLimits.count} parts of ${mib} MiB: ` +
     "give its size or a larger partSize";
-  return new KodoError({ code: "invalid_input", message });
+  return invalidInput(message);
 }
 
 /** A failure that a new attempt, on the next host, may not meet. */
@@ -385,8 +349,17 @@ function isTransient(error: KodoError): boolean {
  */
 function stillRetryable(error: KodoError): KodoError {
   if (error.retryable) return error;
-  const { code, message, status, reqId, issues, cause } = error;
-  return new KodoError({ code, message, status, reqId, issues, cause, retryable: true });
+  const { code, message, status, reqId, issues, cause, retryAfterMs } = error;
+  return new KodoError({
+    code,
+    message,
+    status,
+    reqId,
+    issues,
+    cause,
+    retryAfterMs,
+    retryable: true,
+  });
 }
 
 /** Sends one part until it is acknowledged, with its own retries across hosts. */

@@ -2,8 +2,7 @@
  * The size of the slices a part is streamed in: progress moves in steps of this size, and each
  * slice costs fetch a little memory that the garbage collector must take back.
  */
-export const progressSlice = 256 * 1024;
-const slice = progressSlice;
+const slice = 256 * 1024;
 
 let streamsSupported: boolean | undefined;
 
@@ -37,14 +36,14 @@ function canStreamRequests(): boolean {
  * reported whole once sent. Once `stop` is called the stream gives nothing more, so that the
  * part's memory can be used again even if fetch were still to read.
  *
- * @returns The body, whether it reports its own progress, and `stop`.
+ * @returns The body, and `stop`.
  */
 export function progressBody(
   bytes: Uint8Array,
   onSent: (bytesSoFar: number) => void,
-): { body: Uint8Array | ReadableStream<Uint8Array>; streamed: boolean; stop(): void } {
+): { body: Uint8Array | ReadableStream<Uint8Array>; stop(): void } {
   if (bytes.length <= slice || !canStreamRequests()) {
-    return { body: bytes, streamed: false, stop: () => undefined };
+    return { body: bytes, stop: () => undefined };
   }
   let source: Uint8Array | undefined = bytes;
   let offset = 0;
@@ -62,7 +61,6 @@ export function progressBody(
   });
   return {
     body,
-    streamed: true,
     stop: () => {
       source = undefined;
     },

@@ -1,11 +1,4 @@
-import { progressSlice } from "./progressBody.ts";
 import type { UploadProgress } from "./uploadTypes.ts";
-
-/**
- * Reports once this much more was sent: bytes are counted a slice at a time, so that reports
- * come at least every 256 KiB.
- */
-const step = 256 * 1024 - progressSlice;
 
 /** Counts the bytes of an upload's parts and reports them, never going backwards. */
 export interface ProgressTracker {
@@ -47,14 +40,15 @@ export function trackProgress(
     }
   };
 
-  const report = (force: boolean) => {
+  // Bytes are counted a slice of a part (256 KiB) at a time: each new count is reported.
+  const report = () => {
     if (onProgress === undefined || finished) return;
     let counted = acknowledged;
     for (const sent of inFlight.values()) counted += sent;
     // The last byte is reported by finish() alone, after the service has the whole object; when
     // the total was unknown, any byte may be the last, so one is held back to the end.
     const loaded = Math.min(counted - holdBack, (known ?? counted) - 1);
-    if (loaded <= reported || (!force && loaded - reported < step)) return;
+    if (loaded <= reported) return;
     reported = loaded;
     tell({ loaded, total: known });
   };
@@ -63,16 +57,16 @@ export function trackProgress(
     sending(partNumber, sent) {
       if (sent <= (inFlight.get(partNumber) ?? 0)) return;
       inFlight.set(partNumber, sent);
-      report(false);
+      report();
     },
     done(partNumber, size) {
       inFlight.delete(partNumber);
       acknowledged += size;
-      report(true);
+      report();
     },
     resumed(size) {
       acknowledged += size;
-      if (size > 0) report(true);
+      if (size > 0) report();
     },
     ended(size) {
       known ??= size;

@@ -2,6 +2,7 @@ import { sha1 } from "../auth/crypto.ts";
 import type { Client } from "../client.ts";
 import { invalidInput, sourceError } from "../errors.ts";
 import { mimeFromName } from "../mime.ts";
+import { readFull } from "../readFull.ts";
 import { fail, type Result } from "../result.ts";
 import { checkKey } from "../validate.ts";
 import type { ByteSource } from "./byteSource.ts";
@@ -89,15 +90,9 @@ async function openFile(
     }
     const size = info.size;
     let position = 0;
-    const readAtInto = async (buffer: Uint8Array, offset: number) => {
+    const readAtInto = (buffer: Uint8Array, offset: number) => {
       const wanted = Math.max(0, Math.min(buffer.length, size - offset));
-      let filled = 0;
-      while (filled < wanted) {
-        const { bytesRead } = await handle.read(buffer, filled, wanted - filled, offset + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return filled;
+      return readFull(handle, buffer.subarray(0, wanted), offset);
     };
     const readAt = async (offset: number, length: number) => {
       const buffer = new Uint8Array(Math.max(0, Math.min(length, size - offset)));

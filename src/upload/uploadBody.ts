@@ -1,6 +1,6 @@
 import { invalidInput, type KodoError, sourceError } from "../errors.ts";
 import { fail, type Result } from "../result.ts";
-import { checkOptions } from "../validate.ts";
+import { checkOptions, isMimeType } from "../validate.ts";
 import { type ByteSource, prependBytes } from "./byteSource.ts";
 import { formUpload } from "./formUpload.ts";
 import { multipartUpload, type ResumePlan } from "./multipartUpload.ts";
@@ -10,7 +10,7 @@ import { checkFields } from "./uploadFields.ts";
 import type { UploadData, UploadOptions, UploadTarget } from "./uploadTypes.ts";
 
 /** Bodies up to this size go in one form upload unless said otherwise. */
-export const defaultMultipartThreshold = 4 * 1024 * 1024;
+const defaultMultipartThreshold = 4 * 1024 * 1024;
 
 /**
  * Uploads a source: in one form request when it is small (its size known, or found by reading a
@@ -58,10 +58,7 @@ export function checkUploadOptions(options: UploadOptions | undefined): KodoErro
   if (problem !== undefined || options === undefined) return problem;
   const { mimeType, size, fileName, multipartThreshold, onProgress, resumeStore, resumeId } =
     options;
-  if (
-    mimeType !== undefined &&
-    (typeof mimeType !== "string" || !/^[\w.+-]+\/[\w.+-]+/.test(mimeType))
-  ) {
+  if (mimeType !== undefined && !isMimeType(mimeType)) {
     return invalidInput("options.mimeType: expected a MIME type such as text/plain");
   }
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {

@@ -11,7 +11,7 @@ import type { Transport } from "../http/request.ts";
 import { queryRegion } from "../region/queryRegion.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { describeIssues } from "../schema.ts";
-import { arrayOf, checkKey, fieldIssues, func, optional, text } from "../validate.ts";
+import { arrayOf, checkKey, fieldIssues, func, isMimeType, optional, text } from "../validate.ts";
 import { byteSource, type UploadBody } from "./byteSource.ts";
 import { resumePlan } from "./resumePlan.ts";
 import { checkUploadOptions, uploadBody } from "./uploadBody.ts";
@@ -102,7 +102,7 @@ function fileDefaults(body: UploadBody, options: UploadOptions): Partial<UploadO
   if (options.fileName === undefined && typeof File !== "undefined" && body instanceof File) {
     if (body.name !== "") defaults.fileName = body.name;
   }
-  if (options.mimeType === undefined && /^[\w.+-]+\/[\w.+-]+/.test(body.type)) {
+  if (options.mimeType === undefined && isMimeType(body.type)) {
     defaults.mimeType = body.type;
   }
   return defaults;
