@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { etag } from "../etag/etag.ts";
 import { etagFile } from "../etag/etagFile.ts";
 import type { Result } from "../result.ts";
@@ -38,16 +37,16 @@ export function runEtag(args: string[]): Promise<number> {
     const file = positionals[0] ?? "";
     const json = values.json === true;
 
-    if (file !== "-") {
-      const problem = await checkLocalFile(file);
-      if (problem !== undefined) return reportFailure("etag", problem, json);
-    }
-
     // A file is read 4 MiB at a time, its blocks hashed in parallel; standard input is a stream
     // whose bytes are counted while they are hashed, since it has no size to ask for.
     let size = 0;
     let hashed: Result<string>;
-    if (file === "-") {
+    if (file !== "-") {
+      const checked = await checkLocalFile(file);
+      if (!checked.ok) return reportFailure("etag", checked.error, json);
+      size = checked.data.size;
+      hashed = await etagFile(file);
+    } else {
       const counted = async function* () {
         for await (const chunk of process.stdin as AsyncIterable<Uint8Array>) {
           size += chunk.length;
@@ -55,9 +54,6 @@ export function runEtag(args: string[]): Promise<number> {
         }
       };
       hashed = await etag(counted());
-    } else {
-      size = (await stat(file)).size;
-      hashed = await etagFile(file);
     }
     if (!hashed.ok) return reportFailure("etag", hashed.error, json);
     const hash = hashed.data;

@@ -73,8 +73,8 @@ export function runPut(args: string[]): Promise<number> {
 
     // The file must exist before anything is sent.
     if (!fromStdin) {
-      const problem = await checkLocalFile(file);
-      if (problem !== undefined) return reportFailure("put", problem, json);
+      const checked = await checkLocalFile(file);
+      if (!checked.ok) return reportFailure("put", checked.error, json);
     }
 
     // Ctrl-C stops the upload; a file's parts sent so far are kept for the next run.

@@ -35,16 +35,25 @@ export class Service {
     this.bucket = bucket;
   }
 
-  /** The client of one call, from the settings as they are now. */
+  /** The last client made, and the settings it was made from. */
+  #last: { settings: string; client: Client } | undefined;
+
+  /**
+   * The client of one call, from the settings as they are now: the same client while they stay
+   * the same, so that what it found out (a bucket's domain) serves the calls after.
+   */
   client(): Client {
-    return createClient({
+    const options = {
       accessKey: conf.ACCESS_KEY,
       secretKey: conf.SECRET_KEY,
       bucket: this.bucket,
       ucHost: conf.UC_HOST,
       useHttps: /^https?:\/\//i.test(conf.UC_HOST) ? undefined : conf.USE_HTTPS,
       domain: conf.DOMAIN === "" ? undefined : conf.DOMAIN,
-    });
+    };
+    const settings = JSON.stringify(options);
+    if (this.#last?.settings !== settings) this.#last = { settings, client: createClient(options) };
+    return this.#last.client;
   }
 
   /** Gives an upload URL and token valid for an hour. */

@@ -1,7 +1,7 @@
 import { signDownloadUrl } from "../auth/downloadUrl.ts";
 import { getBucketInfo } from "../buckets/getBucketInfo.ts";
 import { listDomains } from "../buckets/listDomains.ts";
-import type { Client } from "../client.ts";
+import { type Client, toOrigin } from "../client.ts";
 import { invalidInput, KodoError } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { checkKey, checkOptions } from "../validate.ts";
@@ -60,7 +60,7 @@ export async function downloadUrl(
   // Build the URL, then sign it when the bucket needs it.
   const attname = options?.attname;
   const query = attname === undefined ? "" : `?attname=${encodeURIComponent(attname)}`;
-  const url = `${withScheme(domain.data, client.useHttps)}/${encodeKey(key)}${query}`;
+  const url = `${toOrigin(domain.data, client.useHttps)}/${encodeKey(key)}${query}`;
   if (!signed) return ok({ url, expires: undefined });
   const expires = options?.expiresIn ?? 3600;
   const deadline = Math.floor(Date.now() / 1000) + expires;
@@ -148,13 +148,7 @@ async function pickDomain(
   return fail(new KodoError({ code: "not_found", message }));
 }
 
-/** Puts a scheme before a domain that has none. */
-function withScheme(domain: string, useHttps: boolean): string {
-  const trimmed = domain.replace(/\/+$/, "");
-  return /^https?:\/\//i.test(trimmed) ? trimmed : `${useHttps ? "https" : "http"}://${trimmed}`;
-}
-
 /** Percent-encodes each segment of a key, keeping its slashes. */
-export function encodeKey(key: string): string {
+function encodeKey(key: string): string {
   return key.split("/").map(encodeURIComponent).join("/");
 }

@@ -67,15 +67,14 @@ export async function removeByPrefix(
   // Page by page: deleting does not disturb the markers of the listing.
   const report: RemoveByPrefixData = { removed: [], failed: [], stoppedBy: undefined };
   let marker: string | undefined;
-  let pages = 0;
   do {
+    // A first listing that fails is the whole call's failure; a later one stops it.
     const page = await listPage(client, { prefix, marker, signal });
     if (!page.ok) {
-      if (pages === 0) return page;
+      if (marker === undefined) return page;
       report.stoppedBy = page.error;
       break;
     }
-    pages++;
 
     // One batch per page; a request that failed as a whole fails each of its keys.
     const keys = page.data.items.map((item) => item.key);
