@@ -3,7 +3,7 @@ import { timingSafeEqual } from "../auth/crypto.ts";
 import { signQbox } from "../auth/qbox.ts";
 import { qiniuSigningData } from "../auth/qiniu.ts";
 import { type ParsedUploadToken, parseUploadToken } from "../auth/uploadToken.ts";
-import { type Exchange, header } from "./exchange.ts";
+import { type Exchange, flatHeaders, header } from "./exchange.ts";
 import { errors, failure, type Reply } from "./http/reply.ts";
 
 /** How far `X-Qiniu-Date` may be from the server's clock. */
@@ -30,7 +30,7 @@ export async function checkManagementAuth(
   const request = {
     method: exchange.method,
     url: `http://${exchange.host}${exchange.rawUrl}`,
-    headers: headersOf(exchange),
+    headers: flatHeaders(exchange.req),
     contentType: header(exchange, "content-type"),
     body,
   };
@@ -64,14 +64,6 @@ export async function checkManagementAuth(
 function hostLines(host: string): string[] {
   const port = /:(\d+)$/.exec(host)?.[1];
   return port === undefined ? [host] : [host, `${host}:${port}`];
-}
-
-function headersOf(exchange: Exchange): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(exchange.req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
 }
 
 /** Reads `20240101T000000Z` as milliseconds since the epoch. */

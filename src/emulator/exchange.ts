@@ -51,3 +51,12 @@ export function header(exchange: Exchange, name: string): string | undefined {
   const value = exchange.req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(", ") : value;
 }
+
+/** Every header of a request, repeated ones joined, by lower-case name. */
+export function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkManagementAuth } from "./auth.ts";
-import type { EmulatorContext, Exchange, Route } from "./exchange.ts";
+import { type EmulatorContext, type Exchange, flatHeaders, type Route } from "./exchange.ts";
 import { BodyTooLarge, RequestBody } from "./http/body.ts";
 import { errors, failure, type Reply } from "./http/reply.ts";
 import { discard, send } from "./http/send.ts";
@@ -225,12 +225,4 @@ function makeExchange(
     host: hostHeader !== undefined && hostHeader !== "" ? hostHeader : ctx.hosts[0]!,
     body,
   };
-}
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return out;
 }

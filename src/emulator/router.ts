@@ -13,6 +13,7 @@ import {
   listParts,
   uploadPart,
 } from "./routes/multipartV2.ts";
+import { operationNames } from "./routes/objectOps.ts";
 import { batch, objectRoute } from "./routes/objects.ts";
 import { bput, mkblk, mkfile } from "./routes/resumableV1.ts";
 import {
@@ -77,18 +78,10 @@ const routes = {
 
 /** The single-object operations of rs; stat also answers GET. */
 const objectRoutes: Record<string, Route> = Object.fromEntries(
-  [
-    "stat",
-    "delete",
-    "move",
-    "copy",
-    "chgm",
-    "chtype",
-    "chstatus",
-    "deleteAfterDays",
-    "lifecycle",
-    "restoreAr",
-  ].map((name) => [name, signed(`rs.${name}`, name === "stat" ? GET_POST : POST, objectRoute)]),
+  operationNames.map((name) => [
+    name,
+    signed(`rs.${name}`, name === "stat" ? GET_POST : POST, objectRoute),
+  ]),
 );
 
 /** The route of a path, by its first segments; `undefined` when no API route has that shape. */

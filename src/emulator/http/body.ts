@@ -14,11 +14,9 @@ export class RequestBody {
   readonly #preview: Uint8Array[] = [];
   #previewSize = 0;
   #started = false;
-  #onChunk: ((received: number) => void) | undefined;
 
-  constructor(req: IncomingMessage, onChunk?: (received: number) => void) {
+  constructor(req: IncomingMessage) {
     this.#req = req;
-    this.#onChunk = onChunk;
   }
 
   /** Whether reading has begun. */
@@ -47,7 +45,6 @@ export class RequestBody {
         this.#preview.push(chunk.subarray(0, previewBytes - this.#previewSize));
         this.#previewSize += Math.min(chunk.length, previewBytes - this.#previewSize);
       }
-      this.#onChunk?.(this.received);
       if (this.received > limit) throw new BodyTooLarge(limit);
       yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
     }
@@ -68,14 +65,6 @@ export class RequestBody {
       throw error;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
-  }
-
-  /** Reads and discards what is left of the body (nothing when reading already began). */
-  async drain(): Promise<void> {
-    if (this.#started || this.#req.readableEnded) return;
-    for await (const _ of this.chunks()) {
-      // Only the count matters.
-    }
   }
 }
 

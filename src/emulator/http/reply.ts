@@ -38,7 +38,6 @@ export function empty(status = 200): Reply {
 
 /** The errors every route may answer, with the service's texts. */
 export const errors = {
-  noSuchFile: () => failure(612, "no such file or directory"),
   fileExists: () => failure(614, "file exists"),
   noSuchBucket: () => failure(631, "no such bucket"),
   badToken: () => failure(401, "bad token"),

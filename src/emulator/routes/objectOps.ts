@@ -29,10 +29,8 @@ const operations: Record<
   restoreAr: restoreArchive,
 };
 
-/** Whether a first path segment names an object operation. */
-export function isOperation(name: string): boolean {
-  return Object.hasOwn(operations, name);
-}
+/** The first path segments that name an object operation (`stat`, `delete`, `move` …). */
+export const operationNames: readonly string[] = Object.keys(operations);
 
 /**
  * Runs one object operation named by its path segments (`["stat", "<E>"]`, `["move", E1, E2,

@@ -1,6 +1,7 @@
 import { urlsafeBase64DecodeText, urlsafeBase64Encode } from "../../auth/base64.ts";
 import { sha1 } from "../../auth/crypto.ts";
 import { crc32 } from "../../checksums/crc32.ts";
+import { SINGLE_BLOCK_PREFIX, withPrefix } from "../../etag/createBlockDigests.ts";
 import { etagDigest } from "../../etag/etagDigest.ts";
 import { etagFromParts } from "../../etag/etagFromParts.ts";
 import { checkUploadToken, upTokenHeader } from "../auth.ts";
@@ -71,16 +72,21 @@ async function addChunk(exchange: Exchange, previous: Omit<BlockContext, "ctx">)
   const blob = await store.writeBlob(bytes, { scratch: true });
   const chunks = [...previous.chunks, blob];
   const offset = previous.offset + bytes.length;
+  const hash = await sha1(bytes);
+
+  // A block (4 MiB at most) is one etag block: a block sent whole has the chunk's own SHA-1.
   let digest: Uint8Array | undefined;
   if (offset === previous.blockSize) {
-    const whole = chunks.length === 1 ? bytes : await readAll(exchange, chunks);
-    digest = (await etagDigest(whole)).digest;
+    digest =
+      chunks.length === 1
+        ? withPrefix(SINGLE_BLOCK_PREFIX, hash)
+        : (await etagDigest(await readAll(exchange, chunks))).digest;
   }
   const context = exchange.ctx.uploads.addContext({ ...previous, chunks, offset, digest });
 
   return json(200, {
     ctx: context.ctx,
-    checksum: urlsafeBase64Encode(await sha1(bytes)),
+    checksum: urlsafeBase64Encode(hash),
     crc32: crc32(bytes),
     offset,
     host: `http://${exchange.host}`,

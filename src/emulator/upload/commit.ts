@@ -2,6 +2,7 @@ import { urlsafeBase64Encode } from "../../auth/base64.ts";
 import type { PutPolicy } from "../../auth/putPolicy.ts";
 import type { ParsedUploadToken } from "../../auth/uploadToken.ts";
 import { mimeFromName } from "../../mime.ts";
+import { maxKeyBytes } from "../../validate.ts";
 import type { Exchange } from "../exchange.ts";
 import { errors, failure, json, type Reply } from "../http/reply.ts";
 import { mimeAllowed } from "../mimeLimit.ts";
@@ -10,7 +11,6 @@ import { magicVariables, renderTemplate } from "../templates.ts";
 import { sendCallback } from "./callback.ts";
 
 const octetStream = "application/octet-stream";
-const maxKeyBytes = 750;
 
 /** The bytes of an upload, already in a blob, and their digests. */
 export interface UploadedContent {
