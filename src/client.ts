@@ -71,6 +71,35 @@ export interface ClientOptions {
   logger?: Logger | undefined;
 }
 
+/** The transport settings that clients and token holders share, with their defaults applied. */
+export interface TransportSettings {
+  useHttps: boolean;
+  timeoutMs: number;
+  retry: RetryOptions;
+}
+
+/**
+ * Applies the defaults of the transport settings: https unless `ucHost` is an `http://` URL,
+ * 30 s per attempt, and the default retries merged with the ones given (`false`: none).
+ *
+ * @param options - Checked options of a client or of a token holder.
+ * @returns The settings to send requests with.
+ * @example
+ * transportSettings({ ucHost: "http://127.0.0.1:9400" }).useHttps // false
+ */
+export function transportSettings(
+  options: Pick<ClientOptions, "ucHost" | "useHttps" | "timeoutMs" | "retry">,
+): TransportSettings {
+  return {
+    useHttps: options.useHttps ?? !/^http:\/\//i.test(options.ucHost ?? ""),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry:
+      options.retry === false
+        ? { ...defaultRetry, retries: 0 }
+        : { ...defaultRetry, ...options.retry },
+  };
+}
+
 /** The frozen context every operation takes as its first argument. */
 export interface Client {
   readonly accessKey: string;
@@ -163,9 +192,7 @@ export function createClient(options: ClientOptions): Client {
     : [{ path: [], message: "expected an object" }];
   if (issues.length > 0) throw invalidInput(`createClient: ${describeIssues(issues)}`, issues);
   const o = options;
-  const useHttps = o.useHttps ?? !/^http:\/\//i.test(o.ucHost ?? "");
-  const retry =
-    o.retry === false ? { ...defaultRetry, retries: 0 } : { ...defaultRetry, ...o.retry };
+  const { useHttps, timeoutMs, retry } = transportSettings(o);
 
   const client = {
     accessKey: o.accessKey,
@@ -175,7 +202,7 @@ export function createClient(options: ClientOptions): Client {
     domain: o.domain,
     useHttps,
     fetch: o.fetch,
-    timeoutMs: o.timeoutMs ?? 30_000,
+    timeoutMs,
     retry: Object.freeze(retry),
     logger: o.logger,
   };

@@ -1,7 +1,7 @@
 import { type Client, type ServiceName, toOrigin } from "../client.ts";
 import { invalidInput, KodoError } from "../errors.ts";
 import { fail, ok, type Result } from "../result.ts";
-import { queryRegion } from "./queryRegion.ts";
+import { type QueryRegionOptions, queryRegion } from "./queryRegion.ts";
 import { regionHosts, regionIds } from "./regionTable.ts";
 
 /** The options of {@link resolveHosts}. */
@@ -47,20 +47,40 @@ export async function resolveHosts(
   }
 
   // Otherwise ask the query service.
-  const regions = await queryRegion({
-    ucHost: client.ucHost,
-    accessKey: client.accessKey,
-    bucket: client.bucket,
-    useHttps: client.useHttps,
-    fetch: client.fetch,
-    signal: options?.signal,
-    timeoutMs: client.timeoutMs,
-    retry: client.retry,
-    logger: client.logger,
-  });
+  return queriedHosts(
+    {
+      ucHost: client.ucHost,
+      accessKey: client.accessKey,
+      bucket: client.bucket,
+      useHttps: client.useHttps,
+      fetch: client.fetch,
+      signal: options?.signal,
+      timeoutMs: client.timeoutMs,
+      retry: client.retry,
+      logger: client.logger,
+    },
+    service,
+  );
+}
+
+/**
+ * Asks the query service for a bucket's hosts of one service, in failover order (primary region
+ * first, then its backups), without repeats.
+ *
+ * @param query - Where to ask, for which access key and bucket, over which transport.
+ * @param service - The service whose hosts are wanted.
+ * @returns The origins; `invalid_response` when the answer names none.
+ * @example
+ * const hosts = await queriedHosts({ ucHost, accessKey, bucket, ...transport }, "up");
+ */
+export async function queriedHosts(
+  query: QueryRegionOptions,
+  service: ServiceName,
+): Promise<Result<string[]>> {
+  const regions = await queryRegion(query);
   if (!regions.ok) return regions;
   const found = [...new Set(regions.data.flatMap((entry) => entry.hosts[service]))];
   if (found.length > 0) return ok(found);
-  const message = `GET /v4/query: no ${service} host for the bucket ${client.bucket}`;
+  const message = `GET /v4/query: no ${service} host for the bucket ${query.bucket}`;
   return fail(new KodoError({ code: "invalid_response", message }));
 }

@@ -1,14 +1,14 @@
 import { type ParsedUploadToken, parseUploadToken } from "../auth/uploadToken.ts";
 import {
-  defaultRetry,
   type Logger,
   type RetryOptions,
   toOrigin,
   transportRules,
+  transportSettings,
 } from "../client.ts";
 import { invalidInput, KodoError } from "../errors.ts";
 import type { Transport } from "../http/request.ts";
-import { queryRegion } from "../region/queryRegion.ts";
+import { queriedHosts } from "../region/resolveHosts.ts";
 import { fail, ok, type Result } from "../result.ts";
 import { describeIssues } from "../schema.ts";
 import { arrayOf, checkKey, fieldIssues, func, isMimeType, optional, text } from "../validate.ts";
@@ -114,16 +114,8 @@ function tokenTarget(
   parsed: ParsedUploadToken,
   options: UploadWithTokenOptions,
 ): UploadTarget {
-  const useHttps = options.useHttps ?? !/^http:\/\//i.test(options.ucHost ?? "");
-  const transport: Transport = {
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    retry:
-      options.retry === false
-        ? { ...defaultRetry, retries: 0 }
-        : { ...defaultRetry, ...options.retry },
-    logger: options.logger,
-  };
+  const { useHttps, timeoutMs, retry } = transportSettings(options);
+  const transport: Transport = { fetch: options.fetch, timeoutMs, retry, logger: options.logger };
   const upHosts = options.upHosts;
   const provider = options.tokenProvider;
 
@@ -132,19 +124,15 @@ function tokenTarget(
     bucket: parsed.bucket,
     hosts: async (signal) => {
       if (upHosts !== undefined) return ok(upHosts.map((host) => toOrigin(host, useHttps)));
-      const regions = await queryRegion({
+      const query = {
         ucHost: options.ucHost ?? "https://uc.qiniuapi.com",
         accessKey: parsed.accessKey,
         bucket: parsed.bucket,
         useHttps,
         ...transport,
         signal,
-      });
-      if (!regions.ok) return regions;
-      const found = [...new Set(regions.data.flatMap((region) => region.hosts.up))];
-      if (found.length > 0) return ok(found);
-      const message = `GET /v4/query: no up host for the bucket ${parsed.bucket}`;
-      return fail(new KodoError({ code: "invalid_response", message }));
+      };
+      return queriedHosts(query, "up");
     },
     token: async () => ok(token),
     renewToken: provider === undefined ? undefined : () => freshToken(provider, parsed.bucket),
