@@ -5,6 +5,7 @@ import {
   bool,
   fieldIssues,
   func,
+  isBucketName,
   isRecord,
   nonNegative,
   optional,
@@ -152,10 +153,7 @@ function optionRules(): Record<string, Rule> {
     accessKey: (value) =>
       text(value) ?? (/[:\s]/.test(value as string) ? "must not hold ':' or spaces" : undefined),
     secretKey: text,
-    bucket: (value) =>
-      typeof value === "string" && /^[A-Za-z0-9_-]{1,63}$/.test(value)
-        ? undefined
-        : "is not a valid bucket name",
+    bucket: (value) => (isBucketName(value) ? undefined : "is not a valid bucket name"),
     region: optional((value) => {
       if (typeof value === "string") {
         return /^[a-z0-9-]{2,32}$/.test(value) ? undefined : "is not a region id";

@@ -22,9 +22,19 @@ export function checkKey(key: unknown, name = "key"): KodoError | undefined {
   return undefined;
 }
 
+/**
+ * Tells whether a value is a bucket name: 1 to 63 letters, digits, `-` or `_`.
+ *
+ * @example
+ * isBucketName("photos") // true
+ */
+export function isBucketName(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z0-9_-]{1,63}$/.test(value);
+}
+
 /** Checks a bucket name: 1 to 63 letters, digits, `-` or `_`. */
 export function checkBucket(bucket: unknown, name = "bucket"): KodoError | undefined {
-  if (typeof bucket !== "string" || !/^[A-Za-z0-9_-]{1,63}$/.test(bucket)) {
+  if (!isBucketName(bucket)) {
     return invalidInput(`${name}: expected 1 to 63 letters, digits, '-' or '_'`);
   }
   return undefined;

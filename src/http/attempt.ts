@@ -60,10 +60,13 @@ export function abortedError(label: string, cause?: unknown): KodoError {
 
 /**
  * Settles like `work`, or rejects with the signal's reason as soon as the signal aborts, so that
- * a fetch which ignores its signal cannot hold the caller. `onLate` gets a value that arrives
- * after the abort, to release it.
+ * a fetch (or a read) which ignores its signal cannot hold the caller. `onLate` gets a value that
+ * arrives after the abort, to release it.
+ *
+ * @example
+ * const response = await untilAborted(fetch(url), signal, (late) => late.body?.cancel());
  */
-function untilAborted<T>(
+export function untilAborted<T>(
   work: Promise<T>,
   signal: AbortSignal,
   onLate: (value: T) => void,

@@ -23,10 +23,8 @@ export async function callJson<T>(
   service: ServiceName,
   spec: ServiceSpec & { schema: ResponseSchema<T> },
 ): Promise<Result<HttpReply<T>>> {
-  const hosts = await resolveHosts(client, service, { signal: spec.signal });
-  if (!hosts.ok) return fail(hosts.error);
-  const auth = spec.auth ?? { type: "qiniu", credentials: client };
-  return request(client, { ...spec, hosts: hosts.data, auth });
+  const placed = await place(client, service, spec);
+  return placed.ok ? request(client, placed.data) : placed;
 }
 
 /**
@@ -38,10 +36,23 @@ export async function callRaw<E extends RawExpectation>(
   service: ServiceName,
   spec: ServiceSpec & { expect: E },
 ): Promise<Result<HttpReply<RawData[E]>>> {
+  const placed = await place(client, service, spec);
+  return placed.ok ? request(client, placed.data) : placed;
+}
+
+/** The spec with the service's hosts and the client's signature, unless it names its own. */
+async function place<S extends ServiceSpec>(
+  client: Client,
+  service: ServiceName,
+  spec: S,
+): Promise<Result<S & { hosts: string[]; auth: RequestAuth }>> {
   const hosts = await resolveHosts(client, service, { signal: spec.signal });
   if (!hosts.ok) return fail(hosts.error);
-  const auth = spec.auth ?? { type: "qiniu", credentials: client };
-  return request(client, { ...spec, hosts: hosts.data, auth });
+  return ok({
+    ...spec,
+    hosts: hosts.data,
+    auth: spec.auth ?? { type: "qiniu", credentials: client },
+  });
 }
 
 /** Keeps only the data of a reply. */

@@ -1,4 +1,5 @@
 import { KodoError, sourceError } from "../errors.ts";
+import { untilAborted } from "../http/attempt.ts";
 import { fail, ok, type Result } from "../result.ts";
 import type { ByteSource } from "./byteSource.ts";
 
@@ -62,7 +63,7 @@ export function partReader(source: ByteSource, partSize: number): PartReader {
   return {
     async read(offset, size, signal) {
       try {
-        return ok(await untilAborted(fill(offset, size), signal));
+        return ok(await untilAborted(fill(offset, size), signal, (late) => late.release()));
       } catch (cause) {
         if (signal.aborted)
           return fail(new KodoError({ code: "aborted", message: "aborted", cause }));
@@ -70,29 +71,4 @@ export function partReader(source: ByteSource, partSize: number): PartReader {
       }
     },
   };
-}
-
-/** Settles like `work`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      work.catch(() => undefined);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
