@@ -5,7 +5,7 @@ import { type Exchange, header } from "../exchange.ts";
 import { failure, type Reply } from "../http/reply.ts";
 import { md5Hex } from "../md5.ts";
 import { parseMultipart } from "../multipart.ts";
-import { commitUpload } from "../upload/commit.ts";
+import { commitUpload, splitFields } from "../upload/commit.ts";
 
 /** The largest form upload accepted, as the service documents it. */
 const maxFormBytes = 1024 ** 3;
@@ -43,12 +43,7 @@ export async function formUpload(exchange: Exchange): Promise<Reply> {
   }
 
   // Custom variables and metadata.
-  const customVars: Record<string, string> = {};
-  const meta: Record<string, string> = {};
-  for (const [name, value] of fields) {
-    if (name.startsWith("x:")) customVars[name] = value;
-    else if (name.toLowerCase().startsWith("x-qn-meta-")) meta[name.slice(10)] = value;
-  }
+  const { customVars, meta } = splitFields(fields);
 
   const bytes = file.bytes;
   const blob = await exchange.ctx.catalog.store.writeBlob(bytes);

@@ -12,7 +12,7 @@ import { checkUploadToken, upTokenHeader } from "../auth.ts";
 import { type Exchange, header } from "../exchange.ts";
 import { empty, failure, json, type Reply } from "../http/reply.ts";
 import { md5Hex } from "../md5.ts";
-import { checkScope, commitUpload } from "../upload/commit.ts";
+import { checkScope, commitUpload, splitFields } from "../upload/commit.ts";
 import { type MultipartUpload, sessionLifetime, UploadSessions } from "../upload/sessions.ts";
 
 const MiB = 1024 * 1024;
@@ -185,14 +185,8 @@ export async function completeUpload(exchange: Exchange): Promise<Reply> {
     parts.map((part) => part.digest),
     sizes,
   );
-  const customVars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.customVars ?? {})) {
-    if (name.startsWith("x:")) customVars[name] = value;
-  }
-  const meta: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.metadata ?? {})) {
-    if (name.toLowerCase().startsWith("x-qn-meta-")) meta[name.slice(10)] = value;
-  }
+  const { customVars } = splitFields(Object.entries(request.customVars ?? {}));
+  const { meta } = splitFields(Object.entries(request.metadata ?? {}));
   const reply = await commitUpload(exchange, {
     token: found.token,
     key: found.key,

@@ -7,7 +7,7 @@ import { etagFromParts } from "../../etag/etagFromParts.ts";
 import { checkUploadToken, upTokenHeader } from "../auth.ts";
 import type { Exchange } from "../exchange.ts";
 import { failure, json, type Reply } from "../http/reply.ts";
-import { commitUpload } from "../upload/commit.ts";
+import { commitUpload, splitFields } from "../upload/commit.ts";
 import { type BlockContext, sessionLifetime, UploadSessions } from "../upload/sessions.ts";
 
 const blockSizeV1 = 4 * 1024 * 1024;
@@ -125,16 +125,15 @@ export async function mkfile(exchange: Exchange): Promise<Reply> {
   if (!/^\d+$/.test(sizeText) || !Number.isSafeInteger(fsize)) return failure(400, "invalid fsize");
   if (pairs.length % 2 !== 0) return failure(400, "invalid mkfile path");
   const options: { key?: string; mimeType?: string; fname?: string } = {};
-  const customVars: Record<string, string> = {};
-  const meta: Record<string, string> = {};
+  const fields: Array<[string, string]> = [];
   for (let i = 0; i < pairs.length; i += 2) {
     const name = decodeURIComponentSafe(pairs[i]!);
     const value = urlsafeBase64DecodeText(pairs[i + 1]!);
     if (name === undefined || value === undefined) return failure(400, "invalid mkfile path");
     if (name === "key" || name === "mimeType" || name === "fname") options[name] = value;
-    else if (name.startsWith("x:")) customVars[name] = value;
-    else if (name.toLowerCase().startsWith("x-qn-meta-")) meta[name.slice(10)] = value;
+    else fields.push([name, value]);
   }
+  const { customVars, meta } = splitFields(fields);
 
   // The blocks named by the body.
   const body = await exchange.body.bytes(1024 * 1024);

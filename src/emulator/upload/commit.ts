@@ -39,6 +39,28 @@ export interface UploadRequest {
 }
 
 /**
+ * Sorts the fields of an upload into custom variables (`x:…`, names kept) and metadata
+ * (`x-qn-meta-…`, names without the prefix); other fields are left out.
+ *
+ * @param fields - Names and values, as the request gave them.
+ * @returns The custom variables and the metadata.
+ * @example
+ * splitFields([["x:album", "summer"], ["x-qn-meta-owner", "ann"]]).meta // { owner: "ann" }
+ */
+export function splitFields(fields: Iterable<readonly [string, string]>): {
+  customVars: Record<string, string>;
+  meta: Record<string, string>;
+} {
+  const customVars: Record<string, string> = {};
+  const meta: Record<string, string> = {};
+  for (const [name, value] of fields) {
+    if (name.startsWith("x:")) customVars[name] = value;
+    else if (name.toLowerCase().startsWith("x-qn-meta-")) meta[name.slice(10)] = value;
+  }
+  return { customVars, meta };
+}
+
+/**
  * Checks that a key is inside the scope of an upload token.
  *
  * @returns `undefined` when it is, else 403 `key doesn't match with scope`.
