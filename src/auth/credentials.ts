@@ -1,5 +1,5 @@
 import { urlsafeBase64Encode } from "./base64.ts";
-import { hmacSha1 } from "./crypto.ts";
+import { hmacSha1 } from "./hmacSha1.ts";
 
 /** An access key and the secret key that signs for it. A {@link Client} is one. */
 export interface Credentials {

@@ -50,6 +50,17 @@ describe("the built package on Node", () => {
     );
   });
 
+  it("signs in plain TypeScript, not through Web Crypto, which browsers' modules keep", () => {
+    // The build swaps hmacSha1.ts for hmacSha1.plain.ts in the entry of Node, Deno and Bun.
+    const node = readFileSync(resolve(packageRoot, "dist/index.js"), "utf8");
+    expect(node).toContain("function hmacSha1Key(");
+    expect(node).not.toContain("importKey");
+    const browser = readFileSync(resolve(packageRoot, "dist/auth/credentials.js"), "utf8");
+    expect(browser).toMatch(/from\s*"\.\/hmacSha1\.js"/);
+    const web = readFileSync(resolve(packageRoot, "dist/auth/hmacSha1.js"), "utf8");
+    expect(web).toContain("importKey");
+  });
+
   it("serves qiniu-kit/compat on top of the package's own entry", async () => {
     const emulator = await startEmulator({ buckets: ["classic"] });
     try {
