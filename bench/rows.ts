@@ -24,13 +24,13 @@ import type { Row } from "./report.ts";
 type Kit = typeof import("../src/index.ts");
 
 const ETAG_RUNS = 5;
-const UPLOAD_RUNS = 3;
+const UPLOAD_RUNS = 5;
 /** The wait before each answer in the uploads to a distant region, and their runs each side. */
 const LATENCY_MS = 20;
 const LATENCY_RUNS = 2;
 const OPS = 1000;
 const OPS_CONCURRENCY = 16;
-const OPS_RUNS = 3;
+const OPS_RUNS = 5;
 const IMPORT_RUNS = 15;
 /** How far the peak RSS of a 1 GiB upload may be from that of a 256 MiB one. */
 const SAME_RSS = 16 * MiB;
