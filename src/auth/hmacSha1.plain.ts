@@ -1,19 +1,8 @@
-import { type HmacSha1Key, hmacSha1Key, hmacSha1Sync } from "../checksums/sha1.ts";
+import { hmacSha1Key, hmacSha1Sync } from "../checksums/sha1.ts";
 import { toBytes } from "./base64.ts";
+import { perSecret } from "./perSecret.ts";
 
-const keys = new Map<string, HmacSha1Key>();
-
-/** The secret made ready to sign with, once per secret. */
-function hmacKey(secret: string): HmacSha1Key {
-  let key = keys.get(secret);
-  if (key === undefined) {
-    key = hmacSha1Key(toBytes(secret));
-    // A process rarely holds more than a few secrets; the bound keeps a leak impossible.
-    if (keys.size >= 16) keys.clear();
-    keys.set(secret, key);
-  }
-  return key;
-}
+const keyOf = perSecret((secret) => hmacSha1Key(toBytes(secret)));
 
 /**
  * HMAC-SHA1 of `data` under `secret`, in plain TypeScript: what is signed (a request line and a
@@ -28,5 +17,5 @@ function hmacKey(secret: string): HmacSha1Key {
  * const mac = await hmacSha1("Jefe", "what do ya want for nothing?"); // effcdf6a…
  */
 export async function hmacSha1(secret: string, data: string | Uint8Array): Promise<Uint8Array> {
-  return hmacSha1Sync(hmacKey(secret), toBytes(data));
+  return hmacSha1Sync(keyOf(secret), toBytes(data));
 }

@@ -136,8 +136,9 @@ export function hmacSha1Key(key: Uint8Array): HmacSha1Key {
 }
 
 /**
- * The HMAC-SHA1 of bytes, in plain TypeScript: two SHA-1s of the message's length and a block,
- * microseconds for the requests and tokens that get signed.
+ * The HMAC-SHA1 of bytes, in plain TypeScript: the SHA-1 of the message after the inner block,
+ * then of that digest after the outer block, both blocks hashed already by {@link hmacSha1Key}.
+ * Microseconds for the requests and tokens that get signed.
  *
  * @param key - A key from {@link hmacSha1Key}; it is not changed.
  * @param data - The message.
