@@ -125,11 +125,8 @@ export function hmacSha1Key(key: Uint8Array): HmacSha1Key {
   block.set(key.length > 64 ? sha1Sync(key) : key);
   const padded = (pad: number): Int32Array => {
     const state = Int32Array.from(INITIAL);
-    compress(
-      state,
-      block.map((byte) => byte ^ pad),
-      0,
-    );
+    const xored = block.map((byte) => byte ^ pad);
+    compress(state, xored, 0);
     return state;
   };
   return { inner: padded(0x36), outer: padded(0x5c) };
